@@ -1,0 +1,1 @@
+"""The charter: what members are promised about their data."""

@@ -1,0 +1,89 @@
+"""Default settings; instance/config.py, FORUM_* variables and test settings override them."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+MEBIBYTE = 1024 * 1024
+
+
+def default_settings(instance: Path) -> dict:
+    """Embedded defaults: everything lives inside the instance folder."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'forum.db'}",
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "OUTBOX_FOLDER": str(instance / "outbox"),
+        # Evidence files may weigh 5 MB; the rest of the sign-up form is small.
+        "EVIDENCE_MAX_BYTES": 5 * MEBIBYTE,
+        "MAX_CONTENT_LENGTH": 5 * MEBIBYTE + 256 * 1024,
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_SENDER": "Confrères <no-reply@localhost>",
+        "EMAIL_CONFIRM_MAX_AGE": 3 * 24 * 3600,
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "API_TOKEN_MAX_AGE": 30 * 24 * 3600,
+        "PASSWORD_MIN_LENGTH": 12,
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "ARGON2_PARALLELISM": 4,
+        "LANGUAGES": ["fr", "en"],
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "FORCE_HTTPS": False,
+        "REDIS_URL": None,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "CHARTER_VERSION": "1.0",
+        "CHARTER_NO_NOMINATIVE_EXPORT": True,
+        "CHARTER_MIN_GROUP_SIZE": 5,
+    }
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py, then FORUM_* variables, then test settings."""
+    app.config.from_mapping(default_settings(Path(app.instance_path)))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("FORUM")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    check_settings(app.config)
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Read the secret key kept in the instance folder, generating it on first start."""
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class SettingsError(RuntimeError):
+    """A setting holds a value the application cannot run with."""
+
+
+def check_settings(config: dict) -> None:
+    """Refuse to start on settings that would break a promise to members."""
+    if not isinstance(config["CHARTER_NO_NOMINATIVE_EXPORT"], bool):
+        raise SettingsError(
+            f"CHARTER_NO_NOMINATIVE_EXPORT must be true or false, not {config['CHARTER_NO_NOMINATIVE_EXPORT']!r}"
+        )
+    size = config["CHARTER_MIN_GROUP_SIZE"]
+    if isinstance(size, bool) or not isinstance(size, int) or size < 2:
+        raise SettingsError(f"CHARTER_MIN_GROUP_SIZE must be a whole number of at least 2, not {size!r}")
+    if config["PASSWORD_MIN_LENGTH"] < 12:
+        raise SettingsError("PASSWORD_MIN_LENGTH cannot be lowered under 12")

@@ -1,0 +1,1 @@
+"""Moderation: the verification queue, the directory, the audit log."""

@@ -1,0 +1,69 @@
+"""Sessions, CSRF, rate limits and security headers."""
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+
+from forum.extensions import csrf, db, limiter, login_manager, talisman
+from forum.models import User
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Bind the database, log-in, CSRF, limiter and header extensions."""
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", tune_sqlite)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    csrf.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="same-origin",
+        frame_options="DENY",
+    )
+
+
+def tune_sqlite(dbapi_connection: object, connection_record: object) -> None:
+    """WAL lets readers work during a write; the busy timeout waits instead of failing."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@login_manager.user_loader
+def load_user(identity: str) -> User | None:
+    """Find the account of a session; a changed session key or a closed account ends it."""
+    user_id, _, session_key = identity.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_key != session_key or not user.is_active:
+        return None
+    return user
+
+
+def attempted_email() -> str:
+    """Rate-limit key: the e-mail being tried (form or JSON), whether or not an account has it."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    email = data.get("email") if isinstance(data, dict) or hasattr(data, "get") else None
+    return "email:" + (email.strip().lower() if isinstance(email, str) else "")

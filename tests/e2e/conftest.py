@@ -1,0 +1,231 @@
+"""Browser journeys: the real server in a subprocess, a real Chromium, axe-core on each page."""
+
+import email
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, WebError, sync_playwright
+
+PROJECT = Path(__file__).resolve().parents[2]
+FLASK = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi"]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Hashing at production cost would make each log-in take a second; the rules are the same.
+FAST_ARGON2_ENV = {
+    "FORUM_ARGON2_TIME_COST": "1",
+    "FORUM_ARGON2_MEMORY_COST": "8",
+    "FORUM_ARGON2_PARALLELISM": "1",
+}
+STARTUP_TIMEOUT = 30
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e drives a browser: mark it so `-m "not e2e"` skips them all."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An account created through the command line, with the secret its authenticator holds."""
+
+    email: str
+    password: str
+    pseudonym: str
+    totp_secret: str
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A running `flask run` on a temporary instance folder."""
+
+    url: str
+    instance: Path
+    moderator: Credentials
+
+    @property
+    def outbox(self) -> Path:
+        """Where mails land when no mail server is configured."""
+        return self.instance / "outbox"
+
+    def latest_mail(self, to: str) -> EmailMessage:
+        """The newest mail written to the outbox for this address."""
+        mails = [
+            email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            for path in sorted(self.outbox.glob("*.eml"), reverse=True)
+        ]
+        for message in mails:
+            if message["To"] == to:
+                return message
+        raise AssertionError(f"no mail to {to} in {self.outbox} ({len(mails)} mails there)")
+
+
+MODERATOR = Credentials(
+    email="moderatrice@example.org",
+    password="violet harbour under tundra 42",
+    pseudonym="ModeratriceUne",
+    totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_migrations(timeout: float = 300) -> None:
+    """Another engineer may still be writing migrations/: wait for it rather than fail."""
+    deadline = time.monotonic() + timeout
+    while not any((PROJECT / "migrations" / "versions").glob("*.py")):
+        if time.monotonic() > deadline:
+            pytest.fail("migrations/versions/ has no migration: `forum init` cannot build the database")
+        time.sleep(5)
+
+
+def flask_cli(env: dict, *args: str) -> None:
+    """Run a `flask --app wsgi …` command; show its output when it fails."""
+    done = subprocess.run([*FLASK, *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        pytest.fail(f"`flask {' '.join(args[:2])}` failed:\n{done.stdout}\n{done.stderr}")
+
+
+def wait_until_answering(url: str, server: subprocess.Popen, log: Path) -> None:
+    """Poll the home page until the server answers; fail with its log if it dies or hangs."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the server did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text()}")
+        time.sleep(0.1)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Terminate the server's process group, killing it if it does not stop in time."""
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, 15)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, 9)
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory):
+    """The real application, migrated and served by `flask run`, with one moderator (TOTP on)."""
+    instance = tmp_path_factory.mktemp("e2e") / "instance"
+    env = {**os.environ, **FAST_ARGON2_ENV, "FORUM_INSTANCE": str(instance)}
+    for name in (
+        "FLASK_DEBUG",
+        "FLASK_RUN_PORT",
+        "FORUM_MAIL_SERVER",
+        "FORUM_SQLALCHEMY_DATABASE_URI",
+    ):
+        env.pop(name, None)
+    wait_for_migrations()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    flask_cli(env, "forum", "init", "--url", url)
+    moderator = MODERATOR
+    flask_cli(
+        env,
+        "forum",
+        "create-user",
+        "--email",
+        moderator.email,
+        "--password",
+        moderator.password,
+        "--role",
+        "moderator",
+        "--pseudonym",
+        moderator.pseudonym,
+        "--totp-secret",
+        moderator.totp_secret,
+    )
+    log = instance / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [*FLASK, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
+            cwd=PROJECT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_answering(url, server, log)
+        yield LiveServer(url=url, instance=instance, moderator=moderator)
+    finally:
+        stop(server)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole run."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server: LiveServer):
+    """Factory: new_context(locale="fr-FR") -> a fresh browser profile (own cookies).
+
+    The site's CSP stays on. A script error or a CSP refusal on any page of the
+    context fails the test, since a real browser would have broken there too.
+    """
+    contexts: list[BrowserContext] = []
+    problems: list[str] = []
+
+    def note_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            problems.append(f"CSP refusal on {message.page.url if message.page else '?'}: {message.text}")
+
+    def note_error(error: WebError) -> None:
+        problems.append(f"script error on {error.page.url if error.page else '?'}: {error.error}")
+
+    def make(locale: str = "fr-FR", **options) -> BrowserContext:
+        context = browser.new_context(base_url=live_server.url, locale=locale, **options)
+        context.set_default_timeout(10_000)
+        context.on("console", note_console)
+        context.on("weberror", note_error)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not problems, "\n".join(problems)
