@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from forum.accounts import rules
-from forum.accounts.catalog import COUNTRIES, DEPARTEMENTS, ID_TYPES, PROFESSIONS, SPECIALTIES
+from forum.accounts.catalog import COUNTRIES, DEPARTEMENTS, ID_TYPES, ID_TYPES_BY_COUNTRY, PROFESSIONS, SPECIALTIES
 from forum.accounts.evidence import CheckedEvidence, InvalidEvidence, check_evidence, remove_evidence, store_evidence
 from forum.accounts.passwords import hash_password
 from forum.accounts.pseudonyms import pseudonym_key
@@ -110,6 +110,8 @@ def check_practice(data: SignupData, errors: dict[str, str]) -> dict:
     clean["id_type"] = data.id_type if data.id_type in ID_TYPES else None
     if clean["id_type"] is None:
         errors["id_type"] = _("Choose the type of your professional ID.")
+    elif clean["country"] and clean["id_type"] not in ID_TYPES_BY_COUNTRY[clean["country"]]:
+        errors["id_type"] = _("This type of ID is not issued in the country you chose.")
     else:
         clean["id_number"] = rules.collect(errors, rules.clean_identifier, data.id_type, data.id_number)
     return clean

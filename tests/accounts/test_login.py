@@ -109,6 +109,25 @@ def test_enrolment_turns_on_two_factor_and_shows_recovery_codes(client, make_use
 @pytest.mark.app_config(RATELIMIT_ENABLED=True)
 def test_repeated_failures_slow_down_whether_or_not_the_account_exists(client, make_user, post_form):
     user = make_user()
+    assert_login_slows_down(user, post_form)
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, REDIS_URL="redis://127.0.0.1:6379/15")
+def test_with_redis_the_counters_live_in_redis(client, make_user, post_form):
+    import redis
+
+    from forum.extensions import limiter
+
+    limiter.reset()
+    user = make_user()
+    assert_login_slows_down(user, post_form)
+    keys = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys("*")
+    assert any(b"email:" in key for key in keys)
+    limiter.reset()
+
+
+def assert_login_slows_down(user, post_form):
+    """Five failures pass, the sixth is refused with 429, for a real or an unknown address."""
     for email in (user.email, "ghost@example.org"):
         statuses = [post_form("/login", {"email": email, "password": "wrong password!"}).status_code for _ in range(6)]
         assert statuses[:5] == [422] * 5 and statuses[5] == 429

@@ -82,6 +82,7 @@ def test_the_applicant_is_logged_in_and_sees_only_the_status_page(client, post_f
         ("country", "XX"),
         ("region", "99"),
         ("id_type", "passport"),
+        ("id_type", "npi"),
         ("id_number", "10001045368"),
         ("id_number", "1000104536"),
         ("id_number", "1000104536A"),
