@@ -19,10 +19,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from forum.accounts import access
     from forum.accounts import views as accounts
     from forum.api import bp as api
+    from forum.cases import views as cases
     from forum.charter import views as charter
     from forum.extensions import db, migrate
     from forum.home import views as home
     from forum.moderation import views as moderation
+    from forum.notifications import views as notifications
 
     security.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True)
@@ -33,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(home.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(cases.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(moderation.bp, url_prefix="/moderation")
     app.register_blueprint(charter.bp)
     app.register_blueprint(api, url_prefix="/api/v1")

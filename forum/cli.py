@@ -1,12 +1,16 @@
-"""The `forum` command group: init, create-user, import-directory."""
+"""The `forum` command group: init, create-user, import-directory, seed-demo."""
+
+import secrets
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy.exc import OperationalError
 
-from forum.accounts.rules import FieldErrors
+from forum.accounts.rules import FieldErrors, clean_password
 from forum.accounts.services import create_account, issue_setup_token
+from forum.demo.generator import CommunityNotEmpty, build_community, community_is_empty
 from forum.models import ROLES
 from forum.moderation.commands import import_directory_command
 
@@ -57,3 +61,55 @@ def create_user_command(
 
 
 forum.add_command(import_directory_command)
+
+
+@forum.command("seed-demo")
+@click.option("--members", default=60, show_default=True, type=click.IntRange(2, 100_000))
+@click.option("--cases", default=150, show_default=True, type=click.IntRange(0, 1_000_000))
+@click.option("--replies", default=900, show_default=True, type=click.IntRange(0, 10_000_000))
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same community.")
+@click.option("--password", default=None, help="Password of every demo account (default: a random one, printed).")
+@with_appcontext
+def seed_demo_command(members: int, cases: int, replies: int, seed: int, password: str | None) -> None:
+    """Fill an empty database with a demo community of verified clinicians, cases and replies."""
+    try:
+        empty = community_is_empty()
+    except OperationalError as error:
+        raise click.ClickException(
+            "The database has no tables yet: run `flask --app wsgi forum init` first."
+        ) from error
+    if not empty:
+        raise click.ClickException("The database already has cases or members: seed-demo only fills an empty one.")
+    if replies and not cases:
+        raise click.ClickException("Replies need at least one case (--cases).")
+    if password is not None:
+        try:
+            clean_password(password)
+        except FieldErrors as error:
+            raise click.ClickException(f"--password: {error.fields['password']}") from error
+    password = password or secrets.token_urlsafe(12)
+    shown: dict[str, int] = {}
+
+    def progress(label: str, done: int, total: int) -> None:
+        # Large communities take a while: a line per table done, and every fifth of the very big ones.
+        if (total >= 1000 and done == total) or (total >= 50_000 and done * 5 // total > shown.get(label, 0)):
+            shown[label] = done * 5 // total
+            click.echo(f"  {label}: {done:,}/{total:,}")
+
+    click.echo(f"Building a demo community ({members} members, {cases} cases, {replies} replies, seed {seed})…")
+    try:
+        counts = build_community(members, cases, replies, seed=seed, password=password, progress=progress)
+    except CommunityNotEmpty as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Created {counts['members']} members, {counts['moderators']} moderator, {counts['cases']} cases "
+        f"({counts['solved']} solved, {counts['anonymous_cases']} anonymous, {counts['outcomes']} with an outcome), "
+        f"{counts['replies']} replies, {counts['helpful_votes']} helpful votes, {counts['tags']} tags."
+    )
+    click.echo("\nLog in (every demo account has the same password):")
+    click.echo(f"  member:    {counts['member_email']}")
+    click.echo(
+        f"  moderator: {counts['moderator_email']} (sets up two-factor authentication on the first visit "
+        "to the moderation pages)"
+    )
+    click.echo(f"  password:  {password}")

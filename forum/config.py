@@ -18,6 +18,8 @@ def default_settings(instance: Path) -> dict:
         # Evidence files may weigh 5 MB; the rest of the sign-up form is small.
         "EVIDENCE_MAX_BYTES": 5 * MEBIBYTE,
         "MAX_CONTENT_LENGTH": 5 * MEBIBYTE + 256 * 1024,
+        # Where members reach the site: links in mails sent outside a request use it.
+        "BASE_URL": "http://127.0.0.1:5000",
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
         "MAIL_USE_TLS": False,
@@ -33,6 +35,7 @@ def default_settings(instance: Path) -> dict:
         "ARGON2_PARALLELISM": 4,
         "LANGUAGES": ["fr", "en"],
         "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

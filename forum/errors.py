@@ -32,8 +32,17 @@ CODES = {
 CSRF_MESSAGE = _l("This form has expired or was sent from elsewhere. Please try again.")
 
 
+class Refused(Exception):
+    """A service refuses an action for a reason the user can understand; status is its HTTP status."""
+
+    def __init__(self, code: str, message: str, status: int = 409):
+        super().__init__(message)
+        self.code, self.message, self.status = code, str(message), status
+
+
 def init_app(app: Flask) -> None:
     """Answer every HTTP error in the client's form: a page or a JSON error."""
+    app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
@@ -62,6 +71,13 @@ def handle_http_error(error: HTTPException):
     """Render an HTTP error without leaking internals."""
     status = error.code or 500
     return render_error(status, str(MESSAGES.get(status, MESSAGES[400])))
+
+
+def handle_refused(error: Refused):
+    """A refusal nobody caught: a JSON error or an error page with its message."""
+    if wants_json():
+        return json_error(error.status, error.code, error.message)
+    return render_template("error.html", status=error.status, message=error.message), error.status
 
 
 def handle_csrf_error(error: CSRFError):

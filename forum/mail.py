@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 
 
 def send_mail(to: str, subject: str, body: str) -> bool:
@@ -57,3 +57,11 @@ def write_to_outbox(message: EmailMessage) -> Path:
         "No mail server configured: mail to %s kept in %s\n%s", message["To"], path, message.get_content()
     )
     return path
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute link for a mail, also outside a request (command line, background work)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)

@@ -3,9 +3,12 @@
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from forum.extensions import csrf, db, limiter, login_manager, talisman
 from forum.models import User
+
+MAX_ROW_ID = 2**63 - 1
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -20,8 +23,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in routes: a number larger than a database id can hold is a 404, not an overflow."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
     """Bind the database, log-in, CSRF, limiter and header extensions."""
+    app.url_map.converters["int"] = RowIdConverter
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -2,6 +2,7 @@
 
 import itertools
 import re
+import shutil
 
 import pyotp
 import pytest
@@ -31,21 +32,34 @@ class RequestIsolatingClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory):
+    """A database file with every table and no row, made once and copied for each test."""
+    instance = tmp_path_factory.mktemp("template")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'forum.db'}"})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return instance / "forum.db"
+
+
 @pytest.fixture
-def app(request, tmp_path, monkeypatch):
-    """An application whose instance folder, database and uploads live in tmp_path.
+def app(request, tmp_path, monkeypatch, empty_database):
+    """An application whose instance folder, database (a real SQLite file) and uploads live in tmp_path.
 
     `@pytest.mark.app_config(KEY=value)` adds settings for one test;
     `@pytest.mark.unmigrated` leaves the database empty, for tests that migrate it.
     """
-    monkeypatch.setenv("FORUM_INSTANCE", str(tmp_path / "instance"))
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    monkeypatch.setenv("FORUM_INSTANCE", str(instance))
+    if not request.node.get_closest_marker("unmigrated"):
+        shutil.copyfile(empty_database, instance / "forum.db")
     marker = request.node.get_closest_marker("app_config")
     settings = {"TESTING": True, "RATELIMIT_ENABLED": False, **FAST_ARGON2, **(marker.kwargs if marker else {})}
     app = create_app(settings)
     app.test_client_class = RequestIsolatingClient
     with app.app_context():
-        if not request.node.get_closest_marker("unmigrated"):
-            db.create_all()
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -126,3 +140,63 @@ def login(client):
         return response
 
     return do_login
+
+
+CASE = {
+    "title": "Douleur thoracique atypique chez un homme de 52 ans",
+    "body": "Homme de 52 ans, douleur thoracique **atypique** depuis 3 jours.\n\n- ECG normal\n- troponine négative",
+    "specialty": "general-practice",
+    "question_type": "diagnosis",
+    "tags": ["douleur-thoracique", "cardiologie"],
+    "age_band": "50-59",
+    "patient_sex": "male",
+}
+
+
+@pytest.fixture
+def make_case(make_user):
+    """make_case(author=None, **fields) -> Case, published through the service."""
+
+    def make(author=None, anonymous=False, **fields):
+        author = author or make_user()
+        from forum.cases import services
+
+        return services.create_case(author, {**CASE, **fields}, anonymous=anonymous, confirmed=True)
+
+    return make
+
+
+@pytest.fixture
+def bearer(client):
+    """bearer(user) -> the Authorization header of a fresh API token."""
+
+    def make(user):
+        body = {"email": user.email, "password": PASSWORD}
+        if user.totp_secret:
+            body["totp"] = pyotp.TOTP(user.totp_secret).now()
+            user.totp_last_counter = None
+            db.session.commit()
+        response = client.post("/api/v1/tokens", json=body)
+        assert response.status_code == 201, response.get_json()
+        return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+    return make
+
+
+@pytest.fixture
+def thread(client, make_user, bearer):
+    """A case by `author`, a reply by `replier`, and a reply of the author in their own thread."""
+    author, replier, other = make_user(), make_user(), make_user()
+    headers = {"author": bearer(author), "replier": bearer(replier), "other": bearer(other)}
+    case = client.post("/api/v1/cases", json={**CASE, "tags": list(CASE["tags"])}, headers=headers["author"]).get_json()
+    reply = client.post(
+        f"/api/v1/cases/{case['id']}/replies", json={"body": "Un test d'effort ?"}, headers=headers["replier"]
+    ).get_json()
+    own = client.post(
+        f"/api/v1/cases/{case['id']}/replies", json={"body": "Merci, j'y pense."}, headers=headers["author"]
+    ).get_json()
+    return {
+        "users": {"author": author, "replier": replier, "other": other},
+        "headers": headers,
+        "ids": {"case": case["id"], "opening": case["opening"]["id"], "reply": reply["id"], "own": own["id"]},
+    }

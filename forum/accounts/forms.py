@@ -85,3 +85,12 @@ class LocaleForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only its CSRF token, for buttons such as log out."""
+
+
+class PreferencesForm(FlaskForm):
+    """Declared conflicts of interest and mail preferences."""
+
+    coi_declaration = TextAreaField(
+        _l("Links with industry (conflicts of interest), shown on your profile; leave empty if none")
+    )
+    notify_replies_by_email = BooleanField(_l("Send me an e-mail when a colleague answers one of my cases"))

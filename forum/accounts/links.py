@@ -2,7 +2,7 @@
 
 import hashlib
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from forum.accounts.passwords import hash_password
 from forum.accounts.rules import clean_password
 from forum.extensions import db
-from forum.mail import send_mail
+from forum.mail import external_url, send_mail
 from forum.models import ApiToken, User
 from forum.models.accounts import new_session_key
 from forum.models.columns import utcnow
@@ -53,7 +53,7 @@ def send_account_mail(user: User, subject_key: str, template: str, link: str) ->
 def send_confirmation(user: User) -> None:
     """Mail a link that proves the applicant owns the address."""
     token = serializer("confirm").dumps({"uid": user.id, "email": user.email})
-    link = url_for("accounts.confirm_email", token=token, _external=True)
+    link = external_url("accounts.confirm_email", token=token)
     send_account_mail(user, "confirm", "accounts/mail/confirm.txt", link)
 
 
@@ -80,7 +80,7 @@ def send_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     token = serializer("reset").dumps({"uid": user.id, "pw": password_fingerprint(user)})
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     send_account_mail(user, "reset", "accounts/mail/reset.txt", link)
 
 

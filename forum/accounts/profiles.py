@@ -18,4 +18,6 @@ def public_profile(viewer: User | None, user_id: int) -> dict | None:
         "specialty": user.specialty,
         "region": user.region,
         "country": user.country,
+        "coi_declaration": user.coi_declaration,
+        "coi_updated_at": user.coi_updated_at.isoformat() if user.coi_updated_at else None,
     }

@@ -121,3 +121,18 @@ def create_first_admin(token: str, email: str, password: str, pseudonym: str) ->
     user = create_account(email, password, "admin", pseudonym, profession=None, specialty=None)
     setup_token_path().unlink(missing_ok=True)
     return user
+
+
+MAX_COI_LENGTH = 2000
+
+
+def update_preferences(user: User, coi_declaration: str | None, notify_replies_by_email: bool) -> None:
+    """Save the member's declared links with industry and their mail preference."""
+    text = (coi_declaration or "").strip()
+    if len(text) > MAX_COI_LENGTH:
+        raise rules.FieldErrors({"coi_declaration": _("Use at most %(n)d characters.", n=MAX_COI_LENGTH)})
+    if (text or None) != user.coi_declaration:
+        user.coi_declaration = text or None
+        user.coi_updated_at = utcnow() if text else None
+    user.notify_replies_by_email = bool(notify_replies_by_email)
+    db.session.commit()

@@ -17,6 +17,7 @@ from forum.accounts.forms import (
     LocaleForm,
     LoginForm,
     NewPasswordForm,
+    PreferencesForm,
     SignupForm,
 )
 from forum.accounts.rules import FieldErrors
@@ -205,11 +206,20 @@ def reset_password(token: str):
     return form_page("accounts/reset.html", form)
 
 
-@bp.route("/account")
+@bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
-    """The account page: identity, language, two-factor."""
-    return render_template("accounts/account.html", form=EmptyForm())
+    """The account page: identity, two-factor, declared links with industry, mail preferences."""
+    form = PreferencesForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_preferences(current_user, form.coi_declaration.data, form.notify_replies_by_email.data)
+        except FieldErrors as error:
+            show_errors(form, error.fields)
+        else:
+            flash(_("Your preferences are saved."), "success")
+            return redirect(url_for("accounts.account"))
+    return form_page("accounts/account.html", form)
 
 
 @bp.route("/account/status", methods=["GET", "POST"])

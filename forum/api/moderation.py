@@ -26,10 +26,7 @@ def decide_verification(user_id: int):
     if not isinstance(decision, str) or not isinstance(reason, str | None):
         message = _("Send the decision and the reason as text.")
         return json_error(422, "invalid", message, fields={"decision": message})
-    try:
-        verification = services.decide(actor, user_id, decision, reason)
-    except services.DecisionRefused as error:
-        return json_error(error.status, error.code, error.message)
+    verification = services.decide(actor, user_id, decision, reason)
     return {
         "id": user_id,
         "verification_id": verification.id,

@@ -1,27 +1,8 @@
-"""The OpenAPI 3.1 description of the JSON API."""
+"""The OpenAPI 3.1 description of the JSON API: accounts and moderation here, cases in openapi_cases."""
 
 from forum.api.blueprint import bp
-
-
-def ref(name: str) -> dict:
-    """A reference to a component schema."""
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def json_content(schema: dict) -> dict:
-    """A JSON media type holding a schema."""
-    return {"application/json": {"schema": schema}}
-
-
-def responses(ok_status: str, ok_schema: dict, *errors: int) -> dict:
-    """A success response plus the error statuses a route may answer."""
-    described = {ok_status: {"description": "Success", "content": json_content(ok_schema)}}
-    for status in errors:
-        described[str(status)] = {"description": "Error", "content": json_content(ref("Error"))}
-    return described
-
-
-BEARER = [{"bearer": []}]
+from forum.api.openapi_base import BEARER, json_content, ref, responses
+from forum.api.openapi_cases import CASE_PATHS, CASE_SCHEMAS
 
 SCHEMAS = {
     "Error": {
@@ -66,6 +47,8 @@ SCHEMAS = {
             "specialty": {"type": ["string", "null"]},
             "region": {"type": ["string", "null"]},
             "country": {"type": ["string", "null"]},
+            "coi_declaration": {"type": ["string", "null"], "description": "Declared links with industry"},
+            "coi_updated_at": {"type": ["string", "null"], "format": "date-time"},
         },
     },
     "Signup": {
@@ -249,8 +232,8 @@ def openapi_document():
         "info": {"title": "Confrères API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **CASE_SCHEMAS},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
-        "paths": PATHS,
+        "paths": {**PATHS, **CASE_PATHS},
     }

@@ -3,7 +3,10 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from forum.cases.listing import list_cases
+
 bp = Blueprint("home", __name__)
+HOME_CASES = 8
 
 
 @bp.route("/")
@@ -11,9 +14,12 @@ def index():
     """Landing page for visitors, status page for applicants, community home for members."""
     if not current_user.is_authenticated:
         return render_template("home/landing.html")
-    if current_user.role != "sponsor" and not current_user.is_verified_member:
+    if current_user.role == "sponsor":
+        return render_template("home/index.html", latest=[])
+    if not current_user.is_verified_member:
         return redirect(url_for("accounts.status"))
-    return render_template("home/index.html")
+    latest = list_cases(current_user, "latest")["items"][:HOME_CASES]
+    return render_template("home/index.html", latest=latest)
 
 
 @bp.route("/help")

@@ -2,10 +2,41 @@
 
 from forum.models.accounts import ROLES, STATUSES, ApiToken, RecoveryCode, User
 from forum.models.audit import AuditEvent, AuditLogIsAppendOnly
+from forum.models.cases import (
+    AGE_BANDS,
+    CASE_STATUSES,
+    PATIENT_SEXES,
+    QUESTION_TYPES,
+    Case,
+    CaseFollow,
+    CaseRead,
+    Flag,
+    HelpfulVote,
+    Post,
+    PostVersion,
+    RevealRequest,
+    Tag,
+)
 from forum.models.directory import DirectoryEntry, DirectoryImport
+from forum.models.notifications import NOTIFICATION_KINDS, Notification
 from forum.models.verification import Evidence, Verification
 
 __all__ = [
+    "AGE_BANDS",
+    "CASE_STATUSES",
+    "NOTIFICATION_KINDS",
+    "PATIENT_SEXES",
+    "QUESTION_TYPES",
+    "Case",
+    "CaseFollow",
+    "CaseRead",
+    "Flag",
+    "HelpfulVote",
+    "Notification",
+    "Post",
+    "PostVersion",
+    "RevealRequest",
+    "Tag",
     "ROLES",
     "STATUSES",
     "ApiToken",

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, relationship
 
 from forum.extensions import db
@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = column(String(5), nominative=False)
     charter_version: Mapped[str | None] = column(String(20), nominative=False)
     charter_accepted_at: Mapped[datetime | None] = column(DateTime(timezone=True), nominative=True)
+    coi_declaration: Mapped[str | None] = column(Text, nominative=True)
+    coi_updated_at: Mapped[datetime | None] = column(DateTime(timezone=True), nominative=True)
+    notify_replies_by_email: Mapped[bool] = column(Boolean, default=True, server_default=true(), nominative=False)
     totp_secret: Mapped[str | None] = column(String(64), nominative=True)
     totp_last_counter: Mapped[int | None] = column(Integer, nominative=True)
     created_at: Mapped[datetime] = column(DateTime(timezone=True), default=utcnow, nominative=True)

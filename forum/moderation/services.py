@@ -10,8 +10,9 @@ from forum.accounts.access import AccessDenied, require_login, require_moderator
 from forum.accounts.identifiers import InvalidIdentifier, normalize_identifier
 from forum.accounts.rules import FieldErrors
 from forum.accounts.signup import EvidenceUpload, attach_evidence, check_upload
+from forum.errors import Refused
 from forum.extensions import db
-from forum.mail import send_mail
+from forum.mail import external_url, send_mail
 from forum.models import Evidence, User, Verification
 from forum.models.accounts import new_session_key
 from forum.models.columns import utcnow
@@ -21,14 +22,6 @@ from forum.moderation.directory import directory_match
 DECISIONS = ("approve", "reject", "request_info")
 OPEN_STATES = ("pending", "info_requested")
 MAX_REASON_LENGTH = 2000
-
-
-class DecisionRefused(Exception):
-    """A decision that cannot be taken; status is the HTTP status it maps to."""
-
-    def __init__(self, code: str, message: str, status: int):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
 
 
 def open_verification(user_id: int) -> Verification | None:
@@ -119,10 +112,10 @@ def decide(actor: User, user_id: int, decision: str, reason: str | None) -> Veri
     """Approve, reject or ask for more; recorded in the audit log and told to the applicant."""
     require_moderator(actor)
     if actor.id == user_id:
-        raise DecisionRefused("own_account", _("You cannot decide on your own account."), 403)
+        raise Refused("own_account", _("You cannot decide on your own account."), 403)
     verification = open_verification(user_id)
     if verification is None:
-        raise DecisionRefused("not_found", _("This account has no verification waiting."), 404)
+        raise Refused("not_found", _("This account has no verification waiting."), 404)
     reason = (reason or "").strip()
     if decision not in DECISIONS:
         raise FieldErrors({"decision": _("Choose Approve, Ask for more information or Reject.")})
@@ -164,7 +157,7 @@ def notify_applicant(user: User, decision: str, reason: str) -> None:
             "reject": _("Your application was not accepted"),
             "request_info": _("A moderator needs more information"),
         }
-        link = url_for("accounts.status", _external=True)
+        link = external_url("accounts.status")
         body = render_template("moderation/mail/decision.txt", user=user, decision=decision, reason=reason, link=link)
         send_mail(user.email, f"Confrères — {subjects[decision]}", body)
 

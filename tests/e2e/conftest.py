@@ -229,3 +229,33 @@ def new_context(browser: Browser, live_server: LiveServer):
     for context in contexts:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def create_member(live_server: LiveServer):
+    """Factory: create_member(email, password, pseudonym) -> Credentials of a verified member, no TOTP.
+
+    Runs `forum create-user --role member` against the live server's instance, with
+    the same environment the live_server fixture gives the server.
+    """
+    env = {**os.environ, **FAST_ARGON2_ENV, "FORUM_INSTANCE": str(live_server.instance)}
+    for name in ("FLASK_DEBUG", "FLASK_RUN_PORT", "FORUM_MAIL_SERVER", "FORUM_SQLALCHEMY_DATABASE_URI"):
+        env.pop(name, None)
+
+    def make(email: str, password: str, pseudonym: str) -> Credentials:
+        flask_cli(
+            env,
+            "forum",
+            "create-user",
+            "--email",
+            email,
+            "--password",
+            password,
+            "--role",
+            "member",
+            "--pseudonym",
+            pseudonym,
+        )
+        return Credentials(email=email, password=password, pseudonym=pseudonym, totp_secret="")
+
+    return make

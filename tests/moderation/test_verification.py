@@ -6,14 +6,12 @@ import io
 import re
 from pathlib import Path
 
-import pyotp
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import AuditEvent, AuditLogIsAppendOnly, User, Verification
-from tests.conftest import PASSWORD
 
 APPLICANT = {
     "email": "sophie.bernard@example.org",
@@ -41,22 +39,6 @@ def applicant(client):
 def moderator(make_user):
     """A moderator with two-factor enrolled."""
     return make_user(role="moderator", totp=True)
-
-
-@pytest.fixture
-def bearer(client):
-    """bearer(user) -> Authorization header of a fresh API token."""
-
-    def make(user):
-        body = {"email": user.email, "password": PASSWORD}
-        if user.totp_secret:
-            body["totp"] = pyotp.TOTP(user.totp_secret).now()
-            user.totp_last_counter = None
-            db.session.commit()
-        token = client.post("/api/v1/tokens", json=body).get_json()["token"]
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
 
 
 def outbox(app) -> list[str]:

@@ -1,0 +1,1 @@
+"""Case threads: ask colleagues, get answers, keep patients unidentifiable."""

@@ -1,0 +1,1 @@
+"""In-app notifications, and the mails that go with some of them."""
