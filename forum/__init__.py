@@ -21,10 +21,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from forum.api import bp as api
     from forum.cases import views as cases
     from forum.charter import views as charter
+    from forum.chat import sockets
+    from forum.chat import views as chat
     from forum.extensions import db, migrate
     from forum.home import views as home
     from forum.moderation import views as moderation
     from forum.notifications import views as notifications
+    from forum.search import init_app as init_search
+    from forum.search import views as search
 
     security.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True)
@@ -32,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     access.init_app(app)
     cli.init_app(app)
+    sockets.init_app(app)
+    init_search(app)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(accounts.bp)
@@ -39,5 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(moderation.bp, url_prefix="/moderation")
     app.register_blueprint(charter.bp)
+    app.register_blueprint(chat.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(api, url_prefix="/api/v1")
     return app

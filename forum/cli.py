@@ -13,6 +13,7 @@ from forum.accounts.services import create_account, issue_setup_token
 from forum.demo.generator import CommunityNotEmpty, build_community, community_is_empty
 from forum.models import ROLES
 from forum.moderation.commands import import_directory_command
+from forum.search.commands import reindex_command
 
 forum = AppGroup("forum", help="Set up and administer the community.")
 
@@ -106,6 +107,8 @@ def seed_demo_command(members: int, cases: int, replies: int, seed: int, passwor
         f"({counts['solved']} solved, {counts['anonymous_cases']} anonymous, {counts['outcomes']} with an outcome), "
         f"{counts['replies']} replies, {counts['helpful_votes']} helpful votes, {counts['tags']} tags."
     )
+    # The demo rows were written in bulk, not through the services: index them in one go.
+    click.get_current_context().invoke(reindex_command, procs=2)
     click.echo("\nLog in (every demo account has the same password):")
     click.echo(f"  member:    {counts['member_email']}")
     click.echo(

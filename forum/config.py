@@ -43,11 +43,17 @@ def default_settings(instance: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "FORCE_HTTPS": False,
         "REDIS_URL": None,
+        # Origins whose pages may open a chat socket; empty means only the origin the site is served from.
+        "CHAT_ALLOWED_ORIGINS": [],
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "CHARTER_VERSION": "1.0",
         "CHARTER_NO_NOMINATIVE_EXPORT": True,
         "CHARTER_MIN_GROUP_SIZE": 5,
+        "SEARCH_BACKEND": "whoosh",
+        "SEARCH_INDEX_FOLDER": str(instance / "search-index"),
+        # Admins edit their own copy (set its path here); the shipped list is the default.
+        "SEARCH_SYNONYMS_FILE": str(Path(__file__).parent / "search" / "synonyms.txt"),
     }
 
 

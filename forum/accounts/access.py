@@ -10,7 +10,7 @@ from forum.models import User
 MESSAGES = {
     "login_required": _l("Please log in."),
     "not_verified": _l("Your account is waiting for verification by a moderator."),
-    "totp_required": _l("Moderators must turn on two-factor authentication first."),
+    "totp_required": _l("Moderators and sponsors must turn on two-factor authentication first."),
     "forbidden": _l("You do not have access to this page."),
 }
 
@@ -49,6 +49,16 @@ def require_moderator(user: User | AnonymousUserMixin | None) -> User:
     """A moderator or admin who has enrolled two-factor authentication."""
     user = require_login(user)
     if not user.is_moderator or user.status != "verified":
+        raise AccessDenied("forbidden")
+    if not user.totp_enabled:
+        raise AccessDenied("totp_required")
+    return user
+
+
+def require_sponsor(user: User | AnonymousUserMixin | None) -> User:
+    """A sponsor account, open and with two-factor authentication: it reaches the sponsor portal only."""
+    user = require_login(user)
+    if user.role != "sponsor" or user.status != "verified":
         raise AccessDenied("forbidden")
     if not user.totp_enabled:
         raise AccessDenied("totp_required")

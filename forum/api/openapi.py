@@ -3,6 +3,9 @@
 from forum.api.blueprint import bp
 from forum.api.openapi_base import BEARER, json_content, ref, responses
 from forum.api.openapi_cases import CASE_PATHS, CASE_SCHEMAS
+from forum.api.openapi_charter import CHARTER_PATHS
+from forum.api.openapi_chat import CHAT_PATHS, CHAT_SCHEMAS
+from forum.api.openapi_search import SEARCH_PATHS, SEARCH_SCHEMAS
 
 SCHEMAS = {
     "Error": {
@@ -232,8 +235,8 @@ def openapi_document():
         "info": {"title": "Confrères API", "version": "1"},
         "servers": [{"url": "/api/v1"}],
         "components": {
-            "schemas": {**SCHEMAS, **CASE_SCHEMAS},
+            "schemas": {**SCHEMAS, **CASE_SCHEMAS, **CHAT_SCHEMAS, **SEARCH_SCHEMAS},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
-        "paths": {**PATHS, **CASE_PATHS},
+        "paths": {**PATHS, **CASE_PATHS, **CHAT_PATHS, **SEARCH_PATHS, **CHARTER_PATHS},
     }

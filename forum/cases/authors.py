@@ -18,6 +18,19 @@ def anonymous_label(profession: str | None, specialty: str | None) -> str:
 def author_view(author: User, anonymous: bool, viewer: User) -> dict:
     """The author of a post as this viewer may see them: anonymity holds even for moderators."""
     is_you = viewer is not None and viewer.id == author.id
+    if author.status == "deleted":
+        # The member deleted their account: their posts stay, signed by nobody.
+        return {
+            "id": None,
+            "pseudonym": None,
+            "anonymous": True,
+            "former_member": True,
+            "label": _("former member"),
+            "profession": None,
+            "specialty": None,
+            "is_you": False,
+            "conflict_of_interest": False,
+        }
     if anonymous:
         return {
             "id": None,

@@ -153,4 +153,10 @@ def _build_cleaner() -> bleach.Cleaner:
         filters=[_LinkRelFilter],
     )
     cleaner.walker = _LinearTreeWalker
+    # bleach keeps entities in attribute values as typed, lets html5lib turn every & into &amp;, then undoes
+    # that only in the token after `=` unless it is a `"`: when a value holds `"` but no `'`, html5lib picks `'`
+    # as the quote, bleach undoes nothing and `href='"&lt;'` grows one &amp; per pass. Always quote with `"`
+    # (a `"` inside then becomes &quot;), which bleach's undoing expects.
+    cleaner.serializer.use_best_quote_char = False
+    cleaner.serializer.quote_char = '"'
     return cleaner

@@ -15,7 +15,7 @@ def index():
     if not current_user.is_authenticated:
         return render_template("home/landing.html")
     if current_user.role == "sponsor":
-        return render_template("home/index.html", latest=[])
+        return redirect(url_for("charter.portal"))
     if not current_user.is_verified_member:
         return redirect(url_for("accounts.status"))
     latest = list_cases(current_user, "latest")["items"][:HOME_CASES]

@@ -17,8 +17,19 @@ from forum.models.cases import (
     RevealRequest,
     Tag,
 )
+from forum.models.charter import CharterNotice, ExportLogIsAppendOnly, ExportRecord, SponsorConsent
+from forum.models.chat import (
+    ChatCaseDraft,
+    ChatConsent,
+    ChatMember,
+    ChatMessage,
+    ChatQuestion,
+    ChatReport,
+    ChatRoom,
+)
 from forum.models.directory import DirectoryEntry, DirectoryImport
 from forum.models.notifications import NOTIFICATION_KINDS, Notification
+from forum.models.search import SearchQueue
 from forum.models.verification import Evidence, Verification
 
 __all__ = [
@@ -28,6 +39,17 @@ __all__ = [
     "PATIENT_SEXES",
     "QUESTION_TYPES",
     "Case",
+    "CharterNotice",
+    "ExportLogIsAppendOnly",
+    "ExportRecord",
+    "SponsorConsent",
+    "ChatCaseDraft",
+    "ChatConsent",
+    "ChatMember",
+    "ChatMessage",
+    "ChatQuestion",
+    "ChatReport",
+    "ChatRoom",
     "CaseFollow",
     "CaseRead",
     "Flag",
@@ -36,6 +58,7 @@ __all__ = [
     "Post",
     "PostVersion",
     "RevealRequest",
+    "SearchQueue",
     "Tag",
     "ROLES",
     "STATUSES",

@@ -11,7 +11,8 @@ from forum.extensions import db
 from forum.models.columns import column, utcnow
 
 ROLES = ("member", "moderator", "admin", "sponsor")
-STATUSES = ("applicant", "verified", "rejected", "suspended")
+# "deleted": the member erased their account; the row stays so their posts can read "former member".
+STATUSES = ("applicant", "verified", "rejected", "suspended", "deleted")
 
 
 def new_session_key() -> str:
@@ -41,6 +42,8 @@ class User(UserMixin, db.Model):
     id_type: Mapped[str | None] = column(String(10), nominative=False)
     id_number: Mapped[str | None] = column(String(20), nominative=True)
     role: Mapped[str] = column(String(20), default="member", nominative=False)
+    # Sponsor accounts only: the organisation named in the export log and in members' consents.
+    organisation: Mapped[str | None] = column(String(200), nominative=False)
     status: Mapped[str] = column(String(20), default="applicant", nominative=False)
     locale: Mapped[str | None] = column(String(5), nominative=False)
     charter_version: Mapped[str | None] = column(String(20), nominative=False)
@@ -60,8 +63,8 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        """Rejected and suspended accounts cannot hold a session."""
-        return self.status not in ("rejected", "suspended")
+        """Rejected, suspended and deleted accounts cannot hold a session."""
+        return self.status not in ("rejected", "suspended", "deleted")
 
     @property
     def is_verified_member(self) -> bool:

@@ -8,7 +8,15 @@ from sqlalchemy.orm import Mapped
 from forum.extensions import db
 from forum.models.columns import column, utcnow
 
-NOTIFICATION_KINDS = ("reply_to_my_case", "reply_to_followed", "answer_accepted", "mention", "outcome_reminder")
+NOTIFICATION_KINDS = (
+    "reply_to_my_case",
+    "reply_to_followed",
+    "answer_accepted",
+    "mention",
+    "outcome_reminder",
+    "chat_mention",
+    "chat_case_consent",
+)
 
 
 class Notification(db.Model):

@@ -15,14 +15,22 @@ TEXTS = {
     "answer_accepted": _l("Your answer was accepted"),
     "mention": _l("A colleague mentioned you"),
     "outcome_reminder": _l("What happened to the patient? Add the outcome of your case"),
+    "chat_mention": _l("A colleague mentioned you in the chat"),
+    "chat_case_consent": _l("A colleague asks your consent to publish a conversation as a case"),
 }
+# Chat notifications lead to the chat, the others to their case.
+CHAT_KINDS = {"chat_mention", "chat_case_consent"}
 
 
 @bp.app_context_processor
 def notification_helpers() -> dict:
     """The sentence of a notification kind, and the unread count shown in the header."""
     count = services.unread_count(current_user) if getattr(current_user, "is_verified_member", False) else 0
-    return {"notification_text": lambda kind: str(TEXTS.get(kind, kind)), "unread_notifications": count}
+    return {
+        "notification_text": lambda kind: str(TEXTS.get(kind, kind)),
+        "notification_is_chat": lambda kind: kind in CHAT_KINDS,
+        "unread_notifications": count,
+    }
 
 
 @bp.route("/notifications", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from forum.content import render_chat_markdown, render_markdown, sanitize_html
@@ -251,8 +251,24 @@ def test_generated_markdown_renders_harmless(source):
     assert_no_script_capable(render_chat_markdown(source))
 
 
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        # An attribute value with `"` and no `'` was quoted with `'`, and each pass added an &amp; to its entities.
+        ("<a href='\"&lt;'>x</a>", f'<a href="&quot;&lt;" {REL}>x</a>'),
+        ("<a href='\"<'>x</a>", f'<a href="&quot;&lt;" {REL}>x</a>'),
+        ("<a href='\"&amp;'>x</a>", f'<a href="&quot;&amp;" {REL}>x</a>'),
+        ('<a href="\'&amp;">x</a>', f'<a href="\'&amp;" {REL}>x</a>'),
+    ],
+)
+def test_sanitize_html_quotes_attributes_with_double_quotes_so_entities_survive_a_second_pass(dirty, clean):
+    assert sanitize_html(dirty) == clean
+    assert sanitize_html(clean) == clean
+
+
 @settings(max_examples=200, deadline=None)
 @given(documents)
+@example('<a href=*"<script>')  # Once grew href='*"&lt;script' into href='*"&amp;lt;script'.
 def test_sanitize_html_is_idempotent(source):
     assert sanitize_html(render_markdown(source)) == render_markdown(source)
     assert sanitize_html(render_chat_markdown(source)) == render_chat_markdown(source)

@@ -1,0 +1,452 @@
+"""The Whoosh engine: schema, writing under the writers' lock, searching with facets, snippets and suggestions."""
+
+import logging
+import math
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import chain
+from pathlib import Path
+
+from markupsafe import escape
+from sqlalchemy import select
+from whoosh import collectors
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, Highlighter, HtmlFormatter, set_matched_filter, top_fragments
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.query import And, Every, Or, Phrase, Query, Term
+from whoosh.writing import IndexWriter
+
+from forum.models import Case
+from forum.search import storage
+from forum.search.analysis import fold, plain_analyzer, text_analyzer
+from forum.search.backend import SearchHit, SearchResults
+from forum.search.documents import documents_for
+from forum.search.query import Alternative, Clause, ParsedQuery
+from forum.search.synonyms import load_synonyms
+
+# Where a word counts most: a title that names the problem beats a passing mention in a reply.
+FIELD_BOOSTS = {"title": 3.0, "tags_text": 2.0, "body": 1.5, "meta": 1.0, "replies": 1.0}
+SNIPPET_FIELDS = ("body", "replies")
+SNIPPET_SCAN = 20_000
+FACET_FIELDS = {"specialty": "specialty", "tag": "tags", "solved": "solved", "question_type": "question_type"}
+# Column fields whose value per document the facet table keeps (tags come from their postings).
+COLUMN_FACETS = ("specialty", "question_type", "solved")
+HIGHLIGHTER = Highlighter(fragmenter=ContextFragmenter(maxchars=240, surround=80))
+
+
+def schema() -> Schema:
+    """One document per listed case; texts are stored for snippets, authors are never indexed."""
+    text = text_analyzer()
+    return Schema(
+        case_id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=text, stored=True),
+        body=TEXT(analyzer=text, stored=True),
+        replies=TEXT(analyzer=text, stored=True),
+        tags_text=TEXT(analyzer=text),
+        meta=TEXT(analyzer=text),
+        vocab=TEXT(analyzer=plain_analyzer(), phrase=False),
+        tags=KEYWORD(stored=True, commas=True),
+        specialty=ID(stored=True, sortable=True),
+        question_type=ID(stored=True, sortable=True),
+        solved=ID(stored=True, sortable=True),
+        created=DATETIME(stored=True, sortable=True),
+        reply_count=NUMERIC(stored=True),
+    )
+
+
+def with_vocabulary(document: dict) -> dict:
+    """The document plus the unstemmed words "did you mean" draws on."""
+    return {**document, "vocab": " ".join((document["title"], document["body"], document["replies"]))}
+
+
+def alternative_query(alternative: Alternative, fieldname: str, boost: float) -> Query:
+    """One word (any of its stems) or a run of words in order, in one field."""
+    if len(alternative) == 1:
+        stems = alternative[0]
+        terms = [Term(fieldname, stem, boost=boost) for stem in stems]
+        return terms[0] if len(terms) == 1 else Or(terms)
+    return Phrase(fieldname, [position[0] for position in alternative], boost=boost)
+
+
+def clause_query(clause: Clause) -> Query:
+    """A clause matches when any of its alternatives matches in any field."""
+    return Or(
+        [alternative_query(alt, name, boost) for alt in clause.alternatives for name, boost in FIELD_BOOSTS.items()]
+    )
+
+
+def build_query(parsed: ParsedQuery, relaxed: bool = False) -> Query:
+    """Every required clause (or any of them, once relaxed)."""
+    required = [clause_query(clause) for clause in parsed.required]
+    return Every() if not required else (Or(required) if relaxed else And(required))
+
+
+def excluded_query(parsed: ParsedQuery) -> Query | None:
+    """What no result may match: a mask, since Whoosh's AndNot misses documents across segments."""
+    excluded = [clause_query(clause) for clause in parsed.excluded]
+    return Or(excluded) if excluded else None
+
+
+def period_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """Starts of the period filter's ranges: the last month, the last year ("older" is before the year)."""
+    return now - timedelta(days=30), now - timedelta(days=365)
+
+
+def period_of(created: datetime | None, month: datetime, year: datetime) -> tuple[str, ...]:
+    """The periods a date falls in (the last month is within the last year)."""
+    if created is None:
+        return ()
+    if created >= month:
+        return ("month", "year")
+    return ("year",) if created >= year else ("older",)
+
+
+def posting_ids(matcher) -> list[int]:
+    """Every document number of a term's postings, read a block at a time rather than one posting at a time.
+
+    Deleted documents may be included: callers intersect with the live documents.
+    """
+    inner = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+    if not all(hasattr(inner, name) for name in ("_read_ids", "_next_block", "_blocklength")):
+        return list(matcher.all_ids())
+    ids: list[int] = []
+    while inner.is_active():
+        if inner._ids is None:
+            inner._read_ids()
+        ids.extend(inner._ids[inner._i : inner._blocklength])
+        inner._next_block()
+    return ids
+
+
+@dataclass
+class SegmentFacets:
+    """Per document of one segment, the values facets count (read once per segment, not per query)."""
+
+    columns: dict[str, list]
+    tags: list[tuple[str, ...]]
+    created: list[datetime | None]
+
+
+def segment_facets(reader) -> SegmentFacets:
+    """Read a segment's facet values from its columns and its tag postings."""
+    count = reader.doc_count_all()
+    columns = {}
+    for name in COLUMN_FACETS:
+        columns[name] = list(reader.column_reader(name)) if reader.has_column(name) else [""] * count
+    created = list(reader.column_reader("created")) if reader.has_column("created") else [None] * count
+    tags: list[list[str]] = [[] for _ in range(count)]
+    if "tags" in reader.indexed_field_names():
+        for btext in reader.lexicon("tags"):
+            text = btext.decode("utf-8")
+            for docnum in posting_ids(reader.postings("tags", btext)):
+                tags[docnum].append(text)
+    return SegmentFacets(columns, [tuple(found) for found in tags], created)
+
+
+class FacetTable:
+    """The facet values of every document of a searcher, by global document number, and its live documents."""
+
+    _segments: dict[tuple[str, str], SegmentFacets] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, searcher, folder: Path):
+        self.columns: dict[str, list] = {name: [] for name in COLUMN_FACETS}
+        self.tags: list[tuple[str, ...]] = []
+        self.created: list[datetime | None] = []
+        self.live: set[int] = set()
+        keys = set()
+        for reader, offset in searcher.reader().leaf_readers():
+            if reader.segment() is None or not reader.doc_count_all():
+                continue  # an empty index has a reader without segment
+            key = (str(folder), reader.segment().segment_id())
+            keys.add(key)
+            with self._lock:
+                found = self._segments.get(key)
+            if found is None:
+                found = segment_facets(reader)
+                with self._lock:
+                    self._segments[key] = found
+            for name in COLUMN_FACETS:
+                self.columns[name].extend(found.columns[name])
+            self.tags.extend(found.tags)
+            self.created.extend(found.created)
+            deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+            self.live.update(offset + docnum for docnum in range(reader.doc_count_all()) if docnum not in deleted)
+        with self._lock:
+            # Segments merged away, or of an older generation, are of no further use.
+            for key in [key for key in self._segments if key not in keys]:
+                del self._segments[key]
+
+    def narrow(self, docs: set[int], filters: dict, now: datetime) -> set[int]:
+        """The documents having every chosen facet value."""
+        for name, value in filters.items():
+            if name == "tag":
+                tags = self.tags
+                docs = {doc for doc in docs if value in tags[doc]}
+            elif name == "period" and value in ("month", "year", "older"):
+                month, year = period_bounds(now)
+                created = self.created
+                docs = {doc for doc in docs if value in period_of(created[doc], month, year)}
+            elif name in FACET_FIELDS:
+                column, value = self.columns[FACET_FIELDS[name]], str(value)
+                docs = {doc for doc in docs if column[doc] == value}
+        return docs
+
+    def counts(self, docs: set[int], now: datetime) -> dict[str, dict[str, int]]:
+        """How many of these documents have each facet value."""
+        counted = {
+            name: dict(Counter(self.columns[field][doc] for doc in docs))
+            for name, field in FACET_FIELDS.items()
+            if field in self.columns
+        }
+        counted["tag"] = dict(Counter(chain.from_iterable(self.tags[doc] for doc in docs)))
+        month, year = period_bounds(now)
+        created = self.created
+        counted["period"] = dict(Counter(chain.from_iterable(period_of(created[doc], month, year) for doc in docs)))
+        return {name: counted[name] for name in ("specialty", "tag", "solved", "question_type", "period")}
+
+
+class ExactTopCollector(collectors.TopCollector):
+    """The top N by exact score: matchers are still simplified as they run out, never pruned on quality bounds."""
+
+    def _collect(self, global_docnum, score):
+        result = super()._collect(global_docnum, score)
+        self.minscore = 0
+        return result
+
+
+def highlight(searcher, fieldname: str, text: str, words: frozenset[str], formatter, top: int = 2) -> str:
+    """The best passages of a text with the query's words marked, as Whoosh's Hit.highlights() makes them."""
+    if not text:
+        return ""
+    analyzer = searcher.schema[fieldname].analyzer
+    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = HIGHLIGHTER._merge_matched_tokens(set_matched_filter(tokens, words))
+    fragments = HIGHLIGHTER.fragmenter.fragment_tokens(text, tokens)
+    fragments = top_fragments(fragments, top, HIGHLIGHTER.scorer, HIGHLIGHTER.order, minscore=1)
+    return formatter.format(fragments)
+
+
+class WhooshBackend:
+    """Whoosh behind the search interface; the index lives in generations under one folder."""
+
+    def __init__(self, folder: str, synonyms_file: str | None, logger: logging.Logger):
+        self.root, self.synonyms_file, self.logger = Path(folder), synonyms_file, logger
+        self.local = threading.local()
+
+    # Opening --------------------------------------------------------------------------------------
+    def open(self) -> whoosh_index.Index | None:
+        """The current generation's index, or None when there is none yet."""
+        folder = storage.current_generation(self.root)
+        return whoosh_index.open_dir(str(folder)) if folder is not None else None
+
+    def create_generation(self) -> Path:
+        """A new folder holding an empty index."""
+        folder = storage.new_generation(self.root)
+        whoosh_index.create_in(str(folder), schema())
+        return folder
+
+    def ensure_index(self, session) -> bool:
+        """Rebuild the index when it is missing or cannot be read; True when it had to."""
+        problem = None
+        try:
+            if self.open() is None:
+                problem = "missing"
+        except Exception as error:  # noqa: BLE001  (any damage means: rebuild)
+            problem = f"unreadable ({error.__class__.__name__}: {error})"
+        if problem is None:
+            return False
+        self.logger.warning("Search index %s in %s: rebuilding it from the database.", problem, self.root)
+        if session.scalar(select(Case.id).limit(1)) is None:
+            with storage.writer_lock(self.root):
+                self.create_and_point()
+            return True
+        self.rebuild(session)
+        return True
+
+    def searcher(self):
+        """This thread's searcher of the current generation, refreshed when writers have committed since."""
+        found = self.current()
+        return found[1] if found else None
+
+    def current(self) -> tuple[Path, object, FacetTable] | None:
+        """This thread's (generation, searcher, facet table), reopened when the generation or its commits change."""
+        folder = storage.current_generation(self.root)
+        cached = getattr(self.local, "cached", None)
+        if folder is None:
+            return None
+        # Whoosh's refresh() re-adds the old segments of the reader it reuses: open a fresh searcher instead.
+        if cached is None or cached[0] != folder or not cached[1].up_to_date():
+            if cached is not None:
+                cached[1].close()
+            searcher = whoosh_index.open_dir(str(folder)).searcher()
+            cached = (folder, searcher, FacetTable(searcher, folder))
+        self.local.cached = cached
+        return cached
+
+    # Writing --------------------------------------------------------------------------------------
+    def write(self, folder: Path, documents: list[dict], gone: list[int], writer: IndexWriter | None = None) -> None:
+        """Replace these documents and delete those cases, in one commit (the caller holds the writers' lock)."""
+        writer = writer or whoosh_index.open_dir(str(folder)).writer(timeout=10)
+        try:
+            for case_id in gone:
+                writer.delete_by_term("case_id", str(case_id))
+            for document in documents:
+                writer.update_document(**with_vocabulary(document))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def index_cases(self, case_ids: list[int], session) -> None:
+        """Index the listed cases among these ids, remove the rest (the caller holds the writers' lock)."""
+        folder = storage.current_generation(self.root) or self.create_and_point()
+        documents, gone = documents_for(session, case_ids)
+        self.write(folder, documents, gone)
+        storage.note_changes(self.root, case_ids)
+
+    def remove_cases(self, case_ids: list[int]) -> None:
+        """Take cases out of the index (the caller holds the writers' lock)."""
+        folder = storage.current_generation(self.root)
+        if folder is not None:
+            self.write(folder, [], case_ids)
+            storage.note_changes(self.root, case_ids)
+
+    def create_and_point(self) -> Path:
+        """A first, empty generation, made current."""
+        folder = self.create_generation()
+        storage.switch_to(self.root, folder)
+        return folder
+
+    def rebuild(self, session, progress=None, procs: int = 2) -> dict:
+        """Build the whole index again beside the current one, then swap it in."""
+        from forum.search.reindex import rebuild  # reindex needs this module's schema helpers
+
+        return rebuild(self, session, progress=progress, procs=procs)
+
+    # Searching ------------------------------------------------------------------------------------
+    def search(self, query: ParsedQuery, filters: dict, page: int, sort: str, per_page: int, typed: str = ""):
+        """A page of cases, best first (or newest first), with facet counts and a spelling suggestion.
+
+        The matching cases are found as sets of document numbers read from the postings a block at a time;
+        facets are counted from a per-segment table of values; only the page's cases are scored and highlighted.
+        """
+        found = self.current()
+        if found is None:
+            return SearchResults(page=1)
+        _folder, searcher, table = found
+        now = datetime.now(UTC).replace(tzinfo=None)
+        by_date = sort == "date" or query.is_empty
+        relaxed = False
+        docs = self.matching(searcher, table, query, filters, now)
+        if not docs and len(query.required) > 1:
+            relaxed, docs = True, self.matching(searcher, table, query, filters, now, relaxed=True)
+        total = len(docs)
+        pages = max(1, math.ceil(total / per_page))
+        page = min(page, pages)
+        words = self.highlight_words(query, relaxed)
+        if by_date:
+            created, floor = table.created, datetime.min
+            ordered = sorted(docs, key=lambda doc: (created[doc] or floor, -doc), reverse=True)
+            ranked = [(doc, 0.0) for doc in ordered[(page - 1) * per_page : page * per_page]]
+        elif docs:
+            # Exact scores: Whoosh prunes on quality estimates that ignore field boosts, so it would skip some of
+            # the best cases; the top collector scores every match (filtered to `docs`) without pruning instead.
+            collector = collectors.FilterCollector(ExactTopCollector(page * per_page, usequality=False), docs)
+            searcher.search_with_collector(build_query(query, relaxed), collector)
+            results = collector.results()
+            ranked = [(hit.docnum, hit.score) for hit in results[(page - 1) * per_page : page * per_page]]
+        else:
+            ranked = []
+        formatter = HtmlFormatter(tagname="mark", classname="match", between=" … ")
+        hits = [self.hit(searcher, doc, score, words, by_date, formatter) for doc, score in ranked]
+        counted = table.counts(docs, now)
+        suggestion = self.suggestion(searcher, query, typed) if total == 0 or relaxed else None
+        return SearchResults(hits, total, page, pages, counted, suggestion, relaxed)
+
+    def matching(self, searcher, table: FacetTable, query: ParsedQuery, filters: dict, now, relaxed=False) -> set[int]:
+        """Document numbers of the live cases matching the query and the filters, none of the excluded ones."""
+        if query.is_empty:
+            docs = set(table.live)
+        else:
+            sets = [self.clause_docs(searcher, clause) for clause in query.required]
+            docs = set.union(*sets) if relaxed else set.intersection(*sets)
+            docs &= table.live
+        for clause in query.excluded:
+            if docs:
+                docs -= self.clause_docs(searcher, clause)
+        return table.narrow(docs, filters, now) if docs and filters else docs
+
+    def clause_docs(self, searcher, clause: Clause) -> set[int]:
+        """Documents matching any alternative of a clause in any field (deleted ones included)."""
+        docs: set[int] = set()
+        for alternative in clause.alternatives:
+            for name in FIELD_BOOSTS:
+                if len(alternative) == 1:
+                    for stem in alternative[0]:
+                        docs.update(self.term_docs(searcher, name, stem))
+                else:
+                    docs.update(searcher.docs_for_query(alternative_query(alternative, name, 1.0)))
+        return docs
+
+    @staticmethod
+    def term_docs(searcher, fieldname: str, text: str) -> list[int]:
+        """Global document numbers of a term's postings, segment by segment."""
+        docs: list[int] = []
+        for reader, offset in searcher.reader().leaf_readers():
+            if (fieldname, text) in reader:
+                ids = posting_ids(reader.postings(fieldname, text))
+                docs.extend(ids if not offset else [offset + docnum for docnum in ids])
+        return docs
+
+    @staticmethod
+    def highlight_words(query: ParsedQuery, relaxed: bool) -> dict[str, frozenset[str]]:
+        """Per snippet field, the words of the query to mark (excluded words are never marked)."""
+        terms = list(build_query(query, relaxed).iter_all_terms())
+        return {name: frozenset(text for field, text in terms if field == name) for name in SNIPPET_FIELDS}
+
+    def hit(self, searcher, docnum: int, score: float, words: dict, by_date: bool, formatter) -> SearchHit:
+        """A result line: stored fields and the best highlighted passage (only the page's cases get here)."""
+        stored = searcher.stored_fields(docnum)
+        snippet = ""
+        for name in SNIPPET_FIELDS:
+            if words.get(name):
+                snippet = highlight(searcher, name, stored.get(name, "")[:SNIPPET_SCAN], words[name], formatter)
+            if snippet:
+                break
+        if not snippet:
+            body = stored.get("body", "")
+            snippet = str(escape(body[:240] + ("…" if len(body) > 240 else "")))
+        return SearchHit(
+            case_id=int(stored["case_id"]),
+            score=0.0 if by_date else round(float(score or 0.0), 4),
+            title=stored.get("title", ""),
+            snippet_html=snippet,
+            specialty=stored.get("specialty", ""),
+            question_type=stored.get("question_type", ""),
+            tags=[tag for tag in stored.get("tags", "").split(",") if tag],
+            solved=stored.get("solved") == "yes",
+            reply_count=int(stored.get("reply_count") or 0),
+            created_at=stored.get("created"),
+        )
+
+    def suggestion(self, searcher, query: ParsedQuery, typed: str) -> str | None:
+        """The member's text with unknown words replaced by close words of the index ("did you mean")."""
+        corrected, changed = typed, False
+        corrector = searcher.corrector("vocab")
+        for word, alternative in query.words:
+            if len(alternative) != 1 or any(
+                searcher.doc_frequency(name, stem) for stem in alternative[0] for name in FIELD_BOOSTS
+            ):
+                continue
+            found = corrector.suggest(fold(word), limit=1, maxdist=2)
+            if found and found[0] != fold(word):
+                corrected, changed = corrected.replace(word, found[0], 1), True
+        return corrected if changed else None
+
+    def synonyms(self):
+        """The synonyms file, as of its last change."""
+        return load_synonyms(self.synonyms_file)

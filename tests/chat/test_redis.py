@@ -1,0 +1,80 @@
+"""Two server processes sharing Redis: a message sent to one reaches a client of the other."""
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.chat.conftest import free_port
+
+REDIS_URL = os.environ.get("CHAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def redis_db():
+    """A Redis database of our own, emptied; skip when no Redis runs here."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.flushdb()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    yield REDIS_URL
+    client.flushdb()
+
+
+def start_server(app, url: str, log: Path) -> tuple[subprocess.Popen, str]:
+    """`flask run` on the test's instance folder (same database and secret key) with Redis."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FORUM_INSTANCE": app.instance_path,
+        "FORUM_REDIS_URL": url,
+        "FORUM_RATELIMIT_ENABLED": "false",
+    }
+    env.pop("FLASK_DEBUG", None)
+    flask = str(Path(sys.executable).parent / "flask")
+    command = [flask, "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"]
+    output = log.open("w")
+    server = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        assert server.poll() is None, log.read_text()
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(log.read_text())
+
+
+def test_a_message_crosses_between_two_processes(app, make_user, bearer, recorder, redis_db, tmp_path):
+    alice, bruno = make_user(), make_user()
+    tokens = [bearer(u)["Authorization"].removeprefix("Bearer ") for u in (alice, bruno)]
+    servers = [start_server(app, redis_db, tmp_path / f"server{i}.log") for i in range(2)]
+    try:
+        for i, (server, base) in enumerate(servers):
+            wait_until_up(base, server, tmp_path / f"server{i}.log")
+        on_a, on_b = recorder(), recorder()
+        on_a.connect(servers[0][1], token=tokens[0])
+        on_b.connect(servers[1][1], token=tokens[1])
+        assert on_a.call("join", {"room": "general"})["viewers"] == 1
+        # Presence lives in Redis: the second process sees the member connected to the first.
+        assert on_b.call("join", {"room": "general"})["viewers"] == 2
+        sent = on_a.call("send", {"room": "general", "body": "Bonjour de l'autre processus"})["id"]
+        assert [m["id"] for m in on_b.wait_for(1)] == [sent]
+        answer = on_b.call("send", {"room": "general", "body": "Bien reçu"})["id"]
+        assert answer in [m["id"] for m in on_a.wait_for(2)]
+    finally:
+        for server, _base in servers:
+            server.terminate()
+            server.wait(timeout=10)
