@@ -1,10 +1,11 @@
 """Load of the real-time chat on one server process: N members spread over 20 rooms, then one room of 200.
 
     .venv/bin/python bench/chat_load.py [--clients 100] [--rooms 20] [--rate 50] [--seconds 10]
-                                        [--fanout 200] [--server gunicorn|werkzeug]
+                                        [--fanout 200] [--server gunicorn|gevent|werkzeug]
 
 A temporary instance gets N members (API tokens written directly: no password hashing to wait for) and one
-server process on 127.0.0.1 (gunicorn with threads sized for N sockets, or Werkzeug as `make run` uses).
+server process on 127.0.0.1 (gunicorn gthread with threads sized for N sockets, gunicorn's gevent worker with
+SOCKETIO_ASYNC_MODE=gevent — needs `pip install -e '.[gevent]'` — or Werkzeug as `make run` uses).
 N real Socket.IO clients (python-socketio's asyncio client, websocket transport) connect and join their room;
 senders then post at a fixed total rate. Reported: delivery latency p50/p99 (send → each room member's
 receipt), deliveries lost, and the server's memory and threads per connection. Then, separately, one message
@@ -70,6 +71,11 @@ def make_members(instance: Path, count: int) -> list[str]:
     return tokens
 
 
+def gunicorn_extra() -> list[str]:
+    """The GC settings of bench/gunicorn_chat.py, unless BENCH_GUNICORN_ARGS gives other options (e.g. "" or -c)."""
+    return os.environ.get("BENCH_GUNICORN_ARGS", f"-c {ROOT / 'bench' / 'gunicorn_chat.py'}").split()
+
+
 def start_server(instance: Path, port: int, kind: str, clients: int) -> subprocess.Popen:
     """One server process; gunicorn gets a thread per socket plus headroom for page requests."""
     env = {**os.environ, "FORUM_INSTANCE": str(instance), "FORUM_RATELIMIT_ENABLED": "false"}
@@ -77,7 +83,13 @@ def start_server(instance: Path, port: int, kind: str, clients: int) -> subproce
     if kind == "gunicorn":
         threads = clients + 100
         command = [str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "-k", "gthread", "--threads", str(threads)]
-        command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
+        command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", *gunicorn_extra(), "wsgi:app"]
+    elif kind == "gevent":
+        # The gevent worker monkey-patches its own process; the app is told to match.
+        env["FORUM_SOCKETIO_ASYNC_MODE"] = "gevent"
+        command = [str(Path(sys.executable).parent / "gunicorn"), "-w", "1", "-k", "gevent"]
+        command += ["--worker-connections", str(clients + 100), "-b", f"127.0.0.1:{port}", "--log-level", "warning"]
+        command += [*gunicorn_extra(), "wsgi:app"]
     else:
         command = [
             str(Path(sys.executable).parent / "flask"),
@@ -226,7 +238,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50, help="messages per second, all senders together")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--fanout", type=int, default=200, help="members of the single busy room (0: skip)")
-    parser.add_argument("--server", choices=["gunicorn", "werkzeug"], default="gunicorn")
+    parser.add_argument("--server", choices=["gunicorn", "gevent", "werkzeug"], default="gunicorn")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="chat-bench-") as folder:
         instance = Path(folder) / "instance"
@@ -251,7 +263,11 @@ def main() -> None:
                 asyncio.run(asyncio.wait_for(fanout(url, tokens[-args.fanout :], 20), timeout=120))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a thousand disconnections still being handled: no need to wait
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=20)
 
 
 if __name__ == "__main__":

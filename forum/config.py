@@ -45,6 +45,8 @@ def default_settings(instance: Path) -> dict:
         "REDIS_URL": None,
         # Origins whose pages may open a chat socket; empty means only the origin the site is served from.
         "CHAT_ALLOWED_ORIGINS": [],
+        # "threading" serves sockets from `flask run` and gunicorn gthread; "gevent" only under gunicorn -k gevent.
+        "SOCKETIO_ASYNC_MODE": "threading",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "CHARTER_VERSION": "1.0",

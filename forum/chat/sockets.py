@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     manager = python_socketio.RedisManager(url, channel="confreres-chat") if url else python_socketio.Manager()
     socketio.init_app(
         app,
-        async_mode="threading",
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "threading"),
         client_manager=manager,
         cors_allowed_origins=app.config.get("CHAT_ALLOWED_ORIGINS") or None,
         ping_interval=app.config.get("CHAT_PING_INTERVAL", 25),
