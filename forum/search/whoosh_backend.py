@@ -1,5 +1,6 @@
 """The Whoosh engine: schema, writing under the writers' lock, searching with facets, snippets and suggestions."""
 
+import heapq
 import logging
 import math
 import threading
@@ -17,6 +18,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Highlighter, HtmlFormatter, set_matched_filter, top_fragments
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, Every, Or, Phrase, Query, Term
+from whoosh.scoring import BM25F
 from whoosh.writing import IndexWriter
 
 from forum.models import Case
@@ -34,6 +36,8 @@ SNIPPET_SCAN = 20_000
 FACET_FIELDS = {"specialty": "specialty", "tag": "tags", "solved": "solved", "question_type": "question_type"}
 # Column fields whose value per document the facet table keeps (tags come from their postings).
 COLUMN_FACETS = ("specialty", "question_type", "solved")
+# Postings whose scores a searcher keeps (about 100 bytes each).
+TERM_SCORES_CACHE = 2_000_000
 HIGHLIGHTER = Highlighter(fragmenter=ContextFragmenter(maxchars=240, surround=80))
 
 
@@ -121,13 +125,32 @@ def posting_ids(matcher) -> list[int]:
     return ids
 
 
+def posting_weights(matcher) -> tuple[list[int], list[float]]:
+    """Document numbers and term frequencies (weights) of a term's postings, read a block at a time."""
+    inner = matcher.child if isinstance(matcher, FilterMatcher) else matcher
+    if not all(hasattr(inner, name) for name in ("_read_ids", "_read_weights", "_next_block", "_blocklength")):
+        return [list(items) for items in zip(*matcher.items_as("weight"), strict=True)] or ([], [])  # pragma: no cover
+    ids: list[int] = []
+    weights: list[float] = []
+    while inner.is_active():
+        if inner._ids is None:
+            inner._read_ids()
+        if inner._weights is None:
+            inner._read_weights()
+        ids.extend(inner._ids[inner._i : inner._blocklength])
+        weights.extend(inner._weights[inner._i : inner._blocklength])
+        inner._next_block()
+    return ids, weights
+
+
 @dataclass
 class SegmentFacets:
-    """Per document of one segment, the values facets count (read once per segment, not per query)."""
+    """Per document of one segment, the values facets count and the lengths scoring needs (read once per segment)."""
 
     columns: dict[str, list]
     tags: list[tuple[str, ...]]
     created: list[datetime | None]
+    lengths: dict[str, list] | None = None
 
 
 def segment_facets(reader) -> SegmentFacets:
@@ -143,7 +166,9 @@ def segment_facets(reader) -> SegmentFacets:
             text = btext.decode("utf-8")
             for docnum in posting_ids(reader.postings("tags", btext)):
                 tags[docnum].append(text)
-    return SegmentFacets(columns, [tuple(found) for found in tags], created)
+    # Field lengths as the scorer sees them (byte-encoded, as searcher.doc_field_length(doc, field, 1) returns them).
+    lengths = {name: [reader.doc_field_length(docnum, name, 1) for docnum in range(count)] for name in FIELD_BOOSTS}
+    return SegmentFacets(columns, [tuple(found) for found in tags], created, lengths)
 
 
 class FacetTable:
@@ -157,6 +182,10 @@ class FacetTable:
         self.tags: list[tuple[str, ...]] = []
         self.created: list[datetime | None] = []
         self.live: set[int] = set()
+        # Per segment (reader, offset, per-field lengths), and the BM25F scores of terms already looked up.
+        self.segments: list[tuple[object, int, dict[str, list]]] = []
+        self.term_scores: dict[tuple[str, str], dict[int, float]] = {}
+        self.term_scores_size = 0
         keys = set()
         for reader, offset in searcher.reader().leaf_readers():
             if reader.segment() is None or not reader.doc_count_all():
@@ -173,12 +202,43 @@ class FacetTable:
                 self.columns[name].extend(found.columns[name])
             self.tags.extend(found.tags)
             self.created.extend(found.created)
+            self.segments.append((reader, offset, found.lengths))
             deleted = reader.deleted_docs_set if reader.has_deletions() else ()
             self.live.update(offset + docnum for docnum in range(reader.doc_count_all()) if docnum not in deleted)
         with self._lock:
             # Segments merged away, or of an older generation, are of no further use.
             for key in [key for key in self._segments if key not in keys]:
                 del self._segments[key]
+
+    def term_scores_of(self, searcher, fieldname: str, text: str) -> dict[int, float]:
+        """Per global document holding the term, its unboosted BM25F score, exactly as Whoosh's scorer computes it.
+
+        Kept for the life of this searcher (idf and average lengths are the searcher's), up to a number of postings.
+        """
+        key = (fieldname, text)
+        found = self.term_scores.get(key)
+        if found is not None:
+            return found
+        weighting = searcher.weighting
+        idf, avgfl = searcher.idf(fieldname, text), searcher.avg_field_length(fieldname) or 1
+        big_b, k1 = weighting.B, weighting.K1
+        found = {}
+        for reader, offset, lengths in self.segments:
+            if (fieldname, text) not in reader:
+                continue
+            ids, weights = posting_weights(reader.postings(fieldname, text))
+            column = lengths[fieldname]
+            # whoosh.scoring.bm25(idf, tf, fl, avgfl, B, K1), term for term, so the floats are the same.
+            found.update(
+                (offset + doc, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - big_b) + big_b * column[doc] / avgfl))))
+                for doc, tf in zip(ids, weights, strict=True)
+            )
+        if self.term_scores_size + len(found) > TERM_SCORES_CACHE:
+            self.term_scores.clear()
+            self.term_scores_size = 0
+        self.term_scores[key] = found
+        self.term_scores_size += len(found)
+        return found
 
     def narrow(self, docs: set[int], filters: dict, now: datetime) -> set[int]:
         """The documents having every chosen facet value."""
@@ -352,6 +412,11 @@ class WhooshBackend:
             created, floor = table.created, datetime.min
             ordered = sorted(docs, key=lambda doc: (created[doc] or floor, -doc), reverse=True)
             ranked = [(doc, 0.0) for doc in ordered[(page - 1) * per_page : page * per_page]]
+        elif docs and (scored := self.exact_scores(searcher, table, build_query(query, relaxed), docs)) is not None:
+            # Every match scored from the terms' postings (Whoosh's BM25F, summed in another order, so equal to about
+            # 1e-15); best first, then lowest document number. Scores equal to 9 decimals count as ties.
+            top = heapq.nsmallest(page * per_page, scored.items(), key=lambda item: (-round(item[1], 9), item[0]))
+            ranked = top[(page - 1) * per_page : page * per_page]
         elif docs:
             # Exact scores: Whoosh prunes on quality estimates that ignore field boosts, so it would skip some of
             # the best cases; the top collector scores every match (filtered to `docs`) without pruning instead.
@@ -366,6 +431,56 @@ class WhooshBackend:
         counted = table.counts(docs, now)
         suggestion = self.suggestion(searcher, query, typed) if total == 0 or relaxed else None
         return SearchResults(hits, total, page, pages, counted, suggestion, relaxed)
+
+    @staticmethod
+    def exact_scores(searcher, table: FacetTable, whole: Query, docs: set[int]) -> dict[int, float] | None:
+        """Whoosh's BM25F score of each of these documents for a query of terms and phrases, or None for others.
+
+        A compound query scores the sum of its matching children, a term its BM25F score times its boost, a phrase
+        the sum of its words' scores times its boost: these are added up from the postings, only for `docs`.
+        """
+        weighting = searcher.weighting
+        if type(weighting) is not BM25F or weighting._field_B:
+            return None
+        leaves: list[tuple[Query, float]] = []
+
+        def walk(node: Query, boost: float) -> bool:
+            if type(node) in (And, Or) and not getattr(node, "scale", None):
+                return all(walk(child, boost * node.boost) for child in node.subqueries)
+            if type(node) is Term or (type(node) is Phrase and node.slop == 1):
+                leaves.append((node, boost))
+                return True
+            return False
+
+        if not walk(whole.normalize(), 1.0):
+            return None
+        scores = dict.fromkeys(docs, 0.0)
+        for node, outer in leaves:
+            if type(node) is Term:
+                found = table.term_scores_of(searcher, node.fieldname, node.text)
+                boost = node.boost * outer
+                if len(found) < len(scores):
+                    for doc, score in found.items():
+                        if doc in scores:
+                            scores[doc] += score * boost
+                else:
+                    for doc in scores:
+                        score = found.get(doc)
+                        if score is not None:
+                            scores[doc] += score * boost
+                continue
+            within = set(searcher.docs_for_query(node)) & docs
+            if not within:
+                continue
+            partial = dict.fromkeys(within, 0.0)
+            for word in node.words:
+                found = table.term_scores_of(searcher, node.fieldname, word)
+                for doc in within:
+                    partial[doc] += found[doc]
+            boost = node.boost * outer
+            for doc, score in partial.items():
+                scores[doc] += score * boost
+        return scores
 
     def matching(self, searcher, table: FacetTable, query: ParsedQuery, filters: dict, now, relaxed=False) -> set[int]:
         """Document numbers of the live cases matching the query and the filters, none of the excluded ones."""
