@@ -12,7 +12,9 @@ from forum import create_app
 from forum.accounts.passwords import hash_password
 from forum.accounts.pseudonyms import pseudonym_key
 from forum.extensions import db
-from forum.models import User
+from forum.models import Case, Post, Tag, User
+from forum.search.queue import drain_now
+from forum.search.services import search_cases
 
 PASSWORD = "correct horse battery staple"
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
@@ -200,3 +202,51 @@ def thread(client, make_user, bearer):
         "headers": headers,
         "ids": {"case": case["id"], "opening": case["opening"]["id"], "reply": reply["id"], "own": own["id"]},
     }
+
+
+@pytest.fixture
+def sponsor(make_user):
+    """A sponsor account of "Laboratoires Exemple", with two-factor enrolled."""
+    return make_user(role="sponsor", totp=True, organisation="Laboratoires Exemple", profession=None, specialty=None)
+
+
+@pytest.fixture
+def add_case(app):
+    """add_case(author, month="2024-03", specialty=…, question_type=…, tags=(), title=…) -> Case, in a past month."""
+
+    def add(author, month="2024-03", specialty="general-practice", question_type="diagnosis", tags=(), **fields):
+        names = list(tags)
+        existing = {t.name: t for t in db.session.query(Tag).filter(Tag.name.in_(names))}
+        case = Case(
+            author=author,
+            title=fields.pop("title", "Une question clinique"),
+            specialty=specialty,
+            question_type=question_type,
+            created_month=month,
+            tags=[existing.get(name) or Tag(name=name) for name in names],
+            **fields,
+        )
+        body = "Le texte du cas."
+        db.session.add_all([case, Post(case=case, author=author, is_opening=True, body_md=body, body_html=body)])
+        db.session.commit()
+        return case
+
+    return add
+
+
+@pytest.fixture
+def find(app, make_user):
+    """find(q, viewer=None, **filters) -> the search result dict, once every committed change is indexed."""
+    reader = make_user()
+
+    def search(q: str = "", viewer=None, page: int = 1, sort: str | None = None, **filters):
+        drain_now(app)
+        return search_cases(viewer or reader, q, filters, page, sort)
+
+    return search
+
+
+@pytest.fixture
+def titles(find):
+    """titles(q, **filters) -> the titles found, best first."""
+    return lambda q="", **filters: [item["title"] for item in find(q, **filters)["items"]]

@@ -3,14 +3,14 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, event
-from sqlalchemy.orm import Mapped, Session
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped
 
 from forum.extensions import db
-from forum.models.columns import column, utcnow
+from forum.models.columns import AppendOnly, AppendOnlyViolation, column, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(AppendOnly, db.Model):
     """Who did what to which object, and when. Rows are never changed or deleted."""
 
     __tablename__ = "audit_events"
@@ -24,13 +24,8 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = column(JSON, default=dict, nominative=True)
 
 
-class AuditLogIsAppendOnly(RuntimeError):
+class AuditLogIsAppendOnly(AppendOnlyViolation):
     """Raised when code tries to change or delete an audit event."""
 
 
-@event.listens_for(Session, "before_flush")
-def refuse_audit_rewrites(session: Session, flush_context: object, instances: object) -> None:
-    """Keep the audit log append-only at the ORM level."""
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise AuditLogIsAppendOnly("audit events cannot be changed or deleted")
+AuditEvent.append_only_error = AuditLogIsAppendOnly

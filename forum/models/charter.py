@@ -3,14 +3,14 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, event
-from sqlalchemy.orm import Mapped, Session
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped
 
 from forum.extensions import db
-from forum.models.columns import column, utcnow
+from forum.models.columns import AppendOnly, AppendOnlyViolation, column, utcnow
 
 
-class ExportRecord(db.Model):
+class ExportRecord(AppendOnly, db.Model):
     """One file a sponsor (or an admin at the command line) received. Rows are never changed or deleted."""
 
     __tablename__ = "charter_exports"
@@ -30,16 +30,11 @@ class ExportRecord(db.Model):
     content: Mapped[bytes] = column(LargeBinary, nominative=True)
 
 
-class ExportLogIsAppendOnly(RuntimeError):
-    """Raised when code tries to change or delete an export record."""
+class ExportLogIsAppendOnly(AppendOnlyViolation):
+    """Raised when code tries to change or delete an export record: members must see every file ever sent."""
 
 
-@event.listens_for(Session, "before_flush")
-def refuse_export_rewrites(session: Session, flush_context: object, instances: object) -> None:
-    """Keep the export log append-only at the ORM level: members must see every file ever sent."""
-    for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, ExportRecord) and (obj in session.deleted or session.is_modified(obj)):
-            raise ExportLogIsAppendOnly("export records cannot be changed or deleted")
+ExportRecord.append_only_error = ExportLogIsAppendOnly
 
 
 class SponsorConsent(db.Model):
