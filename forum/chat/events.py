@@ -158,7 +158,7 @@ def send(user: User, data: dict) -> dict:
     room = room_field(data)
     with ordering:
         message = services.post_message(user, room, data.get("body"))
-        emit("message", services.message_view(message), to=room)
+        emit("message", message.broadcast, to=room)
     for member_id in message.mentioned_ids:
         notice = {"kind": "chat_mention", "room": room, "message_id": message.id, "author": user.pseudonym}
         emit("notification", notice, to=member_room(member_id))

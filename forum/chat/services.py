@@ -59,6 +59,9 @@ def post_message(user: User, name: object, body: object) -> ChatMessage:
     db.session.flush()
     room.last_message_id = message.id
     message.mentioned_ids = notify_mentions(message, user)
+    # Built before the commit expires the objects: broadcasting must not need another database
+    # connection while senders queue on the ordering lock, each holding one of the pool's.
+    message.broadcast = message_view(message)
     db.session.commit()
     return message
 

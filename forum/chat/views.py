@@ -73,7 +73,7 @@ def send(room: str):
     try:
         with ordering:
             message = services.post_message(current_user, room, form.body.data)
-            socketio.emit("message", services.message_view(message), namespace=NAMESPACE, to=room)
+            socketio.emit("message", message.broadcast, namespace=NAMESPACE, to=room)
     except Refused as refusal:
         form.body.errors = [refusal.message]
         return room_page(room, form, refusal.status)
