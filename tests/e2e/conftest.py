@@ -259,3 +259,36 @@ def create_member(live_server: LiveServer):
         return Credentials(email=email, password=password, pseudonym=pseudonym, totp_secret="")
 
     return make
+
+
+@pytest.fixture(scope="module")
+def create_sponsor(live_server: LiveServer):
+    """Factory: create_sponsor(email, password, pseudonym, totp_secret, organisation) -> Credentials of a sponsor.
+
+    `forum create-user --role sponsor` with two-factor enrolled at once, then
+    `charter set-organisation`, against the live server's instance.
+    """
+    env = {**os.environ, **FAST_ARGON2_ENV, "FORUM_INSTANCE": str(live_server.instance)}
+    for name in ("FLASK_DEBUG", "FLASK_RUN_PORT", "FORUM_MAIL_SERVER", "FORUM_SQLALCHEMY_DATABASE_URI"):
+        env.pop(name, None)
+
+    def make(email: str, password: str, pseudonym: str, totp_secret: str, organisation: str) -> Credentials:
+        flask_cli(
+            env,
+            "forum",
+            "create-user",
+            "--email",
+            email,
+            "--password",
+            password,
+            "--role",
+            "sponsor",
+            "--pseudonym",
+            pseudonym,
+            "--totp-secret",
+            totp_secret,
+        )
+        flask_cli(env, "charter", "set-organisation", email, organisation)
+        return Credentials(email=email, password=password, pseudonym=pseudonym, totp_secret=totp_secret)
+
+    return make
