@@ -72,6 +72,20 @@ def connected_user() -> User | None:
     return user
 
 
+def release_connection() -> None:
+    """End the read that loaded the member, keeping what it loaded.
+
+    Handlers may queue on the ordering lock; a thread waiting there must not hold one of the pool's
+    database connections, or the thread holding the lock can find the pool empty and wait for its timeout.
+    """
+    current = db.session()
+    current.expire_on_commit = False
+    try:
+        current.commit()
+    finally:
+        current.expire_on_commit = True
+
+
 def refuse(event: str, code: str, message: str) -> dict:
     """Tell the client what went wrong, on the `error` event and in the acknowledgement; the socket stays up."""
     error = {"event": event, "code": code, "message": message}
@@ -96,6 +110,7 @@ def chat_event(name: str) -> Callable:
                     disconnect()
                     return refuse(name, "login_required", str(ACCESS_MESSAGES["login_required"]))
                 data = args[0] if len(args) == 1 else None
+                release_connection()
                 try:
                     if not isinstance(data, dict):
                         raise BadPayload()
