@@ -140,18 +140,19 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+def instance_env(instance) -> dict:
+    """The environment of the server and of its commands: this instance, fast hashing, no outside settings."""
+    env = {**os.environ, **FAST_ARGON2_ENV, "FORUM_INSTANCE": str(instance)}
+    for name in ("FLASK_DEBUG", "FLASK_RUN_PORT", "FORUM_MAIL_SERVER", "FORUM_SQLALCHEMY_DATABASE_URI"):
+        env.pop(name, None)
+    return env
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory):
     """The real application, migrated and served by `flask run`, with one moderator (TOTP on)."""
     instance = tmp_path_factory.mktemp("e2e") / "instance"
-    env = {**os.environ, **FAST_ARGON2_ENV, "FORUM_INSTANCE": str(instance)}
-    for name in (
-        "FLASK_DEBUG",
-        "FLASK_RUN_PORT",
-        "FORUM_MAIL_SERVER",
-        "FORUM_SQLALCHEMY_DATABASE_URI",
-    ):
-        env.pop(name, None)
+    env = instance_env(instance)
     wait_for_migrations()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -238,9 +239,7 @@ def create_member(live_server: LiveServer):
     Runs `forum create-user --role member` against the live server's instance, with
     the same environment the live_server fixture gives the server.
     """
-    env = {**os.environ, **FAST_ARGON2_ENV, "FORUM_INSTANCE": str(live_server.instance)}
-    for name in ("FLASK_DEBUG", "FLASK_RUN_PORT", "FORUM_MAIL_SERVER", "FORUM_SQLALCHEMY_DATABASE_URI"):
-        env.pop(name, None)
+    env = instance_env(live_server.instance)
 
     def make(email: str, password: str, pseudonym: str) -> Credentials:
         flask_cli(
@@ -268,9 +267,7 @@ def create_sponsor(live_server: LiveServer):
     `forum create-user --role sponsor` with two-factor enrolled at once, then
     `charter set-organisation`, against the live server's instance.
     """
-    env = {**os.environ, **FAST_ARGON2_ENV, "FORUM_INSTANCE": str(live_server.instance)}
-    for name in ("FLASK_DEBUG", "FLASK_RUN_PORT", "FORUM_MAIL_SERVER", "FORUM_SQLALCHEMY_DATABASE_URI"):
-        env.pop(name, None)
+    env = instance_env(live_server.instance)
 
     def make(email: str, password: str, pseudonym: str, totp_secret: str, organisation: str) -> Credentials:
         flask_cli(
