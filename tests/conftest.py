@@ -3,6 +3,7 @@
 import itertools
 import re
 import shutil
+import socket
 
 import pyotp
 import pytest
@@ -19,6 +20,13 @@ from forum.search.services import search_cases
 PASSWORD = "correct horse battery staple"
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 _sequence = itertools.count(1)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class RequestIsolatingClient(FlaskClient):

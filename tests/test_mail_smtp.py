@@ -2,12 +2,12 @@
 
 import email
 import email.policy
-import socket
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from forum.mail import send_mail
+from tests.conftest import free_port
 
 
 class Inbox:
@@ -19,13 +19,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 OK"
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

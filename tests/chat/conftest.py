@@ -1,6 +1,5 @@
 """Chat fixtures: the Flask-SocketIO test client sharing a login, and the app served on a real socket."""
 
-import socket
 import threading
 
 import pytest
@@ -10,7 +9,7 @@ from flask import g
 from werkzeug.serving import make_server
 
 from forum.extensions import socketio as server_socketio
-from tests.conftest import PASSWORD, submit
+from tests.conftest import PASSWORD, free_port, submit
 
 NAMESPACE = "/chat"
 
@@ -33,13 +32,6 @@ def chat_client(app):
     for sio in clients:
         if sio.is_connected(NAMESPACE):
             sio.disconnect(NAMESPACE)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import email
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, WebError, sync_playwright
+
+from tests.conftest import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
 FLASK = [str(Path(sys.executable).parent / "flask"), "--app", "wsgi"]
@@ -88,13 +89,6 @@ MODERATOR = Credentials(
 )
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def wait_for_migrations(timeout: float = 300) -> None:
     """Another engineer may still be writing migrations/: wait for it rather than fail."""
     deadline = time.monotonic() + timeout
@@ -140,6 +134,24 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+def create_user(env: dict, role: str, email: str, password: str, pseudonym: str, *options: str) -> None:
+    """`forum create-user` on the live server's instance: a verified account of that role."""
+    flask_cli(
+        env,
+        "forum",
+        "create-user",
+        "--email",
+        email,
+        "--password",
+        password,
+        "--role",
+        role,
+        "--pseudonym",
+        pseudonym,
+        *options,
+    )
+
+
 def instance_env(instance) -> dict:
     """The environment of the server and of its commands: this instance, fast hashing, no outside settings."""
     env = {**os.environ, **FAST_ARGON2_ENV, "FORUM_INSTANCE": str(instance)}
@@ -158,21 +170,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
     url = f"http://127.0.0.1:{port}"
     flask_cli(env, "forum", "init", "--url", url)
     moderator = MODERATOR
-    flask_cli(
-        env,
-        "forum",
-        "create-user",
-        "--email",
-        moderator.email,
-        "--password",
-        moderator.password,
-        "--role",
-        "moderator",
-        "--pseudonym",
-        moderator.pseudonym,
-        "--totp-secret",
-        moderator.totp_secret,
-    )
+    totp = ("--totp-secret", moderator.totp_secret)
+    create_user(env, "moderator", moderator.email, moderator.password, moderator.pseudonym, *totp)
     log = instance / "server.log"
     with log.open("w") as output:
         server = subprocess.Popen(
@@ -242,19 +241,7 @@ def create_member(live_server: LiveServer):
     env = instance_env(live_server.instance)
 
     def make(email: str, password: str, pseudonym: str) -> Credentials:
-        flask_cli(
-            env,
-            "forum",
-            "create-user",
-            "--email",
-            email,
-            "--password",
-            password,
-            "--role",
-            "member",
-            "--pseudonym",
-            pseudonym,
-        )
+        create_user(env, "member", email, password, pseudonym)
         return Credentials(email=email, password=password, pseudonym=pseudonym, totp_secret="")
 
     return make
@@ -270,21 +257,7 @@ def create_sponsor(live_server: LiveServer):
     env = instance_env(live_server.instance)
 
     def make(email: str, password: str, pseudonym: str, totp_secret: str, organisation: str) -> Credentials:
-        flask_cli(
-            env,
-            "forum",
-            "create-user",
-            "--email",
-            email,
-            "--password",
-            password,
-            "--role",
-            "sponsor",
-            "--pseudonym",
-            pseudonym,
-            "--totp-secret",
-            totp_secret,
-        )
+        create_user(env, "sponsor", email, password, pseudonym, "--totp-secret", totp_secret)
         flask_cli(env, "charter", "set-organisation", email, organisation)
         return Credentials(email=email, password=password, pseudonym=pseudonym, totp_secret=totp_secret)
 
