@@ -26,9 +26,13 @@ run: $(VENV)/.installed
 	@echo "Confrères is starting on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: install what the tests need (Chromium included) and run them all
+## test: install what the tests need (Chromium included) and run them all, on SQLite, then on
+## PostgreSQL too when FORUM_TEST_POSTGRES_URL is set
 test: $(VENV)/.installed-test browser
 	$(BIN)/pytest
+	@if [ -n "$$FORUM_TEST_POSTGRES_URL" ]; then \
+	  echo "== The same suite on PostgreSQL ($$FORUM_TEST_POSTGRES_URL)"; \
+	  $(BIN)/pytest --database postgres; fi
 
 ## e2e: only the browser journeys
 e2e: $(VENV)/.installed-test browser

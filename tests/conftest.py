@@ -1,13 +1,15 @@
 """Shared fixtures: a fresh app on a temporary instance folder (real SQLite file) per test."""
 
 import itertools
+import os
 import re
-import shutil
 import socket
+import threading
 
 import pyotp
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from forum import create_app
 from forum.accounts.passwords import hash_password
@@ -16,6 +18,7 @@ from forum.extensions import db
 from forum.models import Case, Post, Tag, User
 from forum.search.queue import drain_now
 from forum.search.services import search_cases
+from tests.databases import POSTGRES_URL_VARIABLE, PostgresDatabases, SqliteDatabases
 
 PASSWORD = "correct horse battery staple"
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
@@ -27,6 +30,18 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def server_env(app, **settings: str) -> dict:
+    """The environment of a server or command run beside a test: the test's instance folder and database.
+
+    `settings` become `FORUM_*` variables (`server_env(app, REDIS_URL=url)`).
+    """
+    env = {**os.environ, "FORUM_INSTANCE": app.instance_path}
+    env["FORUM_SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    env.update({f"FORUM_{name}": value for name, value in settings.items()})
+    env.pop("FLASK_DEBUG", None)
+    return env
 
 
 class RequestIsolatingClient(FlaskClient):
@@ -42,43 +57,87 @@ class RequestIsolatingClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help=f"where the tests' databases live; postgres needs {POSTGRES_URL_VARIABLE}",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {config.getoption('--database')}"
+
+
 @pytest.fixture(scope="session")
-def empty_database(tmp_path_factory):
-    """A database file with every table and no row, made once and copied for each test."""
-    instance = tmp_path_factory.mktemp("template")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'forum.db'}"})
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    return instance / "forum.db"
+def sqlite_databases(tmp_path_factory):
+    """SQLite files made from a template built once."""
+    return SqliteDatabases(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def databases(request):
+    """The tests' databases: SQLite files, or PostgreSQL schemas with `--database postgres`."""
+    if request.config.getoption("--database") == "sqlite":
+        yield request.getfixturevalue("sqlite_databases")
+        return
+    url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not url:
+        pytest.exit(f"--database postgres needs {POSTGRES_URL_VARIABLE} (postgresql+psycopg://…)", returncode=4)
+    postgres = PostgresDatabases(url)
+    yield postgres
+    postgres.close()
 
 
 @pytest.fixture
-def app(request, tmp_path, monkeypatch, empty_database):
-    """An application whose instance folder, database (a real SQLite file) and uploads live in tmp_path.
+def app(request, tmp_path, monkeypatch):
+    """An application whose instance folder, database and uploads belong to this test alone.
 
+    The database is a real SQLite file in tmp_path, or an emptied PostgreSQL schema.
     `@pytest.mark.app_config(KEY=value)` adds settings for one test;
-    `@pytest.mark.unmigrated` leaves the database empty, for tests that migrate it.
+    `@pytest.mark.unmigrated` leaves the database without tables, for tests that migrate it;
+    `@pytest.mark.sqlite` keeps a test about SQLite itself on SQLite in every run.
     """
+    on_sqlite = request.node.get_closest_marker("sqlite")
+    databases = request.getfixturevalue("sqlite_databases" if on_sqlite else "databases")
     instance = tmp_path / "instance"
     instance.mkdir()
     monkeypatch.setenv("FORUM_INSTANCE", str(instance))
-    if not request.node.get_closest_marker("unmigrated"):
-        shutil.copyfile(empty_database, instance / "forum.db")
+    database = databases.for_test(instance, migrated=not request.node.get_closest_marker("unmigrated"))
     marker = request.node.get_closest_marker("app_config")
-    settings = {"TESTING": True, "RATELIMIT_ENABLED": False, **FAST_ARGON2, **(marker.kwargs if marker else {})}
+    settings = {
+        "TESTING": True,
+        "RATELIMIT_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": database,
+        **FAST_ARGON2,
+        **(marker.kwargs if marker else {}),
+    }
     app = create_app(settings)
     app.test_client_class = RequestIsolatingClient
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+    databases.release(database)
 
 
 @pytest.fixture
 def client(app):
     """A test client of the app."""
     return app.test_client()
+
+
+@pytest.fixture
+def live_url(app):
+    """The app served by Werkzeug's threaded server (what `flask run` uses) on a free port of the loopback."""
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(timeout=5)
 
 
 @pytest.fixture

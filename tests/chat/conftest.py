@@ -6,10 +6,9 @@ import pytest
 import socketio
 import websocket
 from flask import g
-from werkzeug.serving import make_server
 
 from forum.extensions import socketio as server_socketio
-from tests.conftest import PASSWORD, free_port, submit
+from tests.conftest import PASSWORD, submit
 
 NAMESPACE = "/chat"
 
@@ -32,18 +31,6 @@ def chat_client(app):
     for sio in clients:
         if sio.is_connected(NAMESPACE):
             sio.disconnect(NAMESPACE)
-
-
-@pytest.fixture
-def live_url(app):
-    """The app served by Werkzeug's threaded server (what `flask run` uses) on a free port of the loopback."""
-    port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(timeout=5)
 
 
 class Recorder:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.chat.conftest import free_port
+from tests.conftest import free_port, server_env
 
 REDIS_URL = os.environ.get("CHAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 PROJECT = Path(__file__).resolve().parents[2]
@@ -18,12 +18,12 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def redis_db():
-    """A Redis database of our own, emptied; skip when no Redis runs here."""
+    """A Redis database of our own, emptied; the test fails (not skips) when no Redis runs here."""
     client = redis.Redis.from_url(REDIS_URL)
     try:
         client.flushdb()
     except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+        pytest.fail(f"no Redis at {REDIS_URL}: start one (redis-server --port 6379) or set CHAT_TEST_REDIS_URL")
     yield REDIS_URL
     client.flushdb()
 
@@ -31,13 +31,7 @@ def redis_db():
 def start_server(app, url: str, log: Path) -> tuple[subprocess.Popen, str]:
     """`flask run` on the test's instance folder (same database and secret key) with Redis."""
     port = free_port()
-    env = {
-        **os.environ,
-        "FORUM_INSTANCE": app.instance_path,
-        "FORUM_REDIS_URL": url,
-        "FORUM_RATELIMIT_ENABLED": "false",
-    }
-    env.pop("FLASK_DEBUG", None)
+    env = server_env(app, REDIS_URL=url, RATELIMIT_ENABLED="false")
     flask = str(Path(sys.executable).parent / "flask")
     command = [flask, "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"]
     output = log.open("w")

@@ -63,6 +63,12 @@ class LiveServer:
     url: str
     instance: Path
     moderator: Credentials
+    database: str | None = None
+
+    @property
+    def env(self) -> dict:
+        """The environment of the server's own commands (`forum create-user` …)."""
+        return instance_env(self.instance, self.database)
 
     @property
     def outbox(self) -> Path:
@@ -87,15 +93,6 @@ MODERATOR = Credentials(
     pseudonym="ModeratriceUne",
     totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
 )
-
-
-def wait_for_migrations(timeout: float = 300) -> None:
-    """Another engineer may still be writing migrations/: wait for it rather than fail."""
-    deadline = time.monotonic() + timeout
-    while not any((PROJECT / "migrations" / "versions").glob("*.py")):
-        if time.monotonic() > deadline:
-            pytest.fail("migrations/versions/ has no migration: `forum init` cannot build the database")
-        time.sleep(5)
 
 
 def flask_cli(env: dict, *args: str) -> None:
@@ -152,20 +149,27 @@ def create_user(env: dict, role: str, email: str, password: str, pseudonym: str,
     )
 
 
-def instance_env(instance) -> dict:
-    """The environment of the server and of its commands: this instance, fast hashing, no outside settings."""
+def instance_env(instance, database: str | None) -> dict:
+    """The environment of the server and of its commands: this instance and database, fast hashing, nothing else."""
     env = {**os.environ, **FAST_ARGON2_ENV, "FORUM_INSTANCE": str(instance)}
     for name in ("FLASK_DEBUG", "FLASK_RUN_PORT", "FORUM_MAIL_SERVER", "FORUM_SQLALCHEMY_DATABASE_URI"):
         env.pop(name, None)
+    if database:
+        env["FORUM_SQLALCHEMY_DATABASE_URI"] = database
     return env
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory):
+def live_server(tmp_path_factory: pytest.TempPathFactory, databases):
     """The real application, migrated and served by `flask run`, with one moderator (TOTP on)."""
     instance = tmp_path_factory.mktemp("e2e") / "instance"
-    env = instance_env(instance)
-    wait_for_migrations()
+    with databases.fresh() as database:
+        yield from serve(instance, database)
+
+
+def serve(instance: Path, database: str | None):
+    """Migrate a new instance, create its moderator, and run `flask run` on it until the block ends."""
+    env = instance_env(instance, database)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     flask_cli(env, "forum", "init", "--url", url)
@@ -184,7 +188,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):
         )
     try:
         wait_until_answering(url, server, log)
-        yield LiveServer(url=url, instance=instance, moderator=moderator)
+        yield LiveServer(url=url, instance=instance, moderator=moderator, database=database)
     finally:
         stop(server)
 
@@ -238,7 +242,7 @@ def create_member(live_server: LiveServer):
     Runs `forum create-user --role member` against the live server's instance, with
     the same environment the live_server fixture gives the server.
     """
-    env = instance_env(live_server.instance)
+    env = live_server.env
 
     def make(email: str, password: str, pseudonym: str) -> Credentials:
         create_user(env, "member", email, password, pseudonym)
@@ -254,7 +258,7 @@ def create_sponsor(live_server: LiveServer):
     `forum create-user --role sponsor` with two-factor enrolled at once, then
     `charter set-organisation`, against the live server's instance.
     """
-    env = instance_env(live_server.instance)
+    env = live_server.env
 
     def make(email: str, password: str, pseudonym: str, totp_secret: str, organisation: str) -> Credentials:
         create_user(env, "sponsor", email, password, pseudonym, "--totp-secret", totp_secret)

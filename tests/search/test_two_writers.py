@@ -1,12 +1,12 @@
 """Two server processes write to one instance at once: nobody sees a lock error and the index ends complete."""
 
-import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 from forum.search.queue import drain_now
+from tests.conftest import server_env
 
 WRITER = textwrap.dedent(
     """
@@ -30,7 +30,7 @@ def test_two_processes_post_concurrently_and_every_reply_is_found(app, make_user
     case = make_case(title="Cas partagé")
     writer = make_user()
     drain_now(app)
-    env = {**os.environ, "FORUM_INSTANCE": app.instance_path}
+    env = server_env(app, SEARCH_BACKEND=app.config["SEARCH_BACKEND"])
     root = Path(__file__).resolve().parents[2]
     processes = [
         subprocess.Popen(
