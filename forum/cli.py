@@ -1,4 +1,4 @@
-"""The `forum` command group: init, create-user, import-directory, seed-demo."""
+"""The `forum` command group: init, create-user, import-directory, seed-demo, backup, restore."""
 
 import secrets
 
@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from forum.accounts.rules import FieldErrors, clean_password
 from forum.accounts.services import create_account, issue_setup_token
+from forum.backup.commands import backup_command, restore_command
 from forum.demo.generator import CommunityNotEmpty, build_community, community_is_empty
 from forum.models import ROLES
 from forum.moderation.commands import import_directory_command
@@ -62,6 +63,8 @@ def create_user_command(
 
 
 forum.add_command(import_directory_command)
+forum.add_command(backup_command)
+forum.add_command(restore_command)
 
 
 @forum.command("seed-demo")
