@@ -49,7 +49,10 @@ class People:
                 keys, self.pseudonym_for(profession, specialty, first, last, town, departement)
             )
             self.add_user(
-                email=MEMBER_EMAIL if index == 0 else f"{ascii_word(first)}.{ascii_word(last)}.{index}@{DEMO_DOMAIN}",
+                # Lower case, as sign-up stores addresses and log-in looks them up.
+                email=MEMBER_EMAIL
+                if index == 0
+                else f"{ascii_word(first)}.{ascii_word(last)}.{index}@{DEMO_DOMAIN}".lower(),
                 password_hash=password_hash,
                 first_name=first,
                 last_name=last,

@@ -174,3 +174,13 @@ def test_seed_demo_refuses_a_weak_password(runner):
     result = runner.invoke(args=["forum", "seed-demo", "--members", "3", "--cases", "2", "--password", "court"])
     assert result.exit_code == 1 and "--password" in result.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_every_demo_member_can_log_in_with_the_demo_password(runner, client):
+    assert (
+        runner.invoke(args=["forum", "seed-demo", "--members", "6", "--cases", "2", "--password", PASSWORD]).exit_code
+        == 0
+    )
+    for user in db.session.scalars(select(User).where(User.role == "member")):
+        response = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 201, user.email
