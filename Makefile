@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test e2e bench lint translations extract-messages vendor browser
+.PHONY: run serve-prod test e2e bench lint translations extract-messages vendor browser nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,16 @@ run: $(VENV)/.installed
 	@echo "Confrères is starting on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+## serve-prod: install, migrate, then serve as in production: gunicorn with deploy/gunicorn.conf.py
+## (one gthread worker; docs/deployment.md puts several behind nginx) on http://$(HOST):$(PORT)
+serve-prod: $(VENV)/.installed
+	$(FLASK) forum init --url http://$(HOST):$(PORT)
+	@echo "Confrères (gunicorn, production settings) is starting on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
 ## test: install what the tests need (Chromium included) and run them all, on SQLite, then on
 ## PostgreSQL too when FORUM_TEST_POSTGRES_URL is set
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser nginx
 	$(BIN)/pytest
 	@if [ -n "$$FORUM_TEST_POSTGRES_URL" ]; then \
 	  echo "== The same suite on PostgreSQL ($$FORUM_TEST_POSTGRES_URL)"; \
@@ -39,17 +46,29 @@ e2e: $(VENV)/.installed-test browser
 	$(BIN)/pytest tests/e2e
 
 ## bench: the performance scripts; each prints its figures
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test nginx
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check forum tests bench
+	$(BIN)/ruff check forum tests bench deploy
 
 ## browser: Debian's Chromium, which Playwright drives
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Chromium for the browser tests (apt-get)…"; \
 	  apt-get update -q && apt-get install -y -q chromium; }
+
+## nginx: Debian's nginx, run as an ordinary process by tests/deploy/ and bench/load.py. Installing the
+## package must not leave a system nginx on port 80: policy-rc.d forbids the start, then it is disabled.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing nginx for the deployment tests (apt-get; its system service stays off)…"; \
+	  own_policy=; if [ ! -e /usr/sbin/policy-rc.d ]; then own_policy=1; \
+	    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; fi; \
+	  apt-get update -q && apt-get install -y -q nginx; status=$$?; \
+	  if [ -n "$$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi; \
+	  systemctl disable --now nginx >/dev/null 2>&1 || true; \
+	  exit $$status; }
 
 ## translations: extract messages, merge them into the catalogues, compile them
 extract-messages: $(VENV)/.installed

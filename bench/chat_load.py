@@ -72,8 +72,11 @@ def make_members(instance: Path, count: int) -> list[str]:
 
 
 def gunicorn_extra() -> list[str]:
-    """The GC settings of bench/gunicorn_chat.py, unless BENCH_GUNICORN_ARGS gives other options (e.g. "" or -c)."""
-    return os.environ.get("BENCH_GUNICORN_ARGS", f"-c {ROOT / 'bench' / 'gunicorn_chat.py'}").split()
+    """The production settings (deploy/gunicorn.conf.py: its GC tuning), unless BENCH_GUNICORN_ARGS gives others.
+
+    The options given here on the command line (workers, worker class, threads, bind) override the file's.
+    """
+    return os.environ.get("BENCH_GUNICORN_ARGS", f"-c {ROOT / 'deploy' / 'gunicorn.conf.py'}").split()
 
 
 def start_server(instance: Path, port: int, kind: str, clients: int) -> subprocess.Popen:

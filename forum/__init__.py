@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     sockets.init_app(app)
     init_search(app)
+    security.trust_proxies(app)
 
     app.register_blueprint(home.bp)
     app.register_blueprint(accounts.bp)

@@ -42,6 +42,8 @@ def default_settings(instance: Path) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "FORCE_HTTPS": False,
+        # How many reverse proxies (nginx: 1) stand in front and add X-Forwarded-For/-Proto; 0 trusts none.
+        "PROXY_FIX": 0,
         "REDIS_URL": None,
         # Origins whose pages may open a chat socket; empty means only the origin the site is served from.
         "CHAT_ALLOWED_ORIGINS": [],
@@ -96,5 +98,8 @@ def check_settings(config: dict) -> None:
     size = config["CHARTER_MIN_GROUP_SIZE"]
     if isinstance(size, bool) or not isinstance(size, int) or size < 2:
         raise SettingsError(f"CHARTER_MIN_GROUP_SIZE must be a whole number of at least 2, not {size!r}")
+    hops = config["PROXY_FIX"]
+    if isinstance(hops, bool) or not isinstance(hops, int) or not 0 <= hops <= 5:
+        raise SettingsError(f"PROXY_FIX must be the number of proxies in front (0 to 5), not {hops!r}")
     if config["PASSWORD_MIN_LENGTH"] < 12:
         raise SettingsError("PASSWORD_MIN_LENGTH cannot be lowered under 12")

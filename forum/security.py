@@ -3,6 +3,7 @@
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from forum.extensions import csrf, db, limiter, login_manager, talisman
@@ -51,6 +52,18 @@ def init_app(app: Flask) -> None:
         referrer_policy="same-origin",
         frame_options="DENY",
     )
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_FIX reverse proxies, take the client's address and scheme from the headers they add.
+
+    Only X-Forwarded-For and X-Forwarded-Proto, and only the values the trusted proxies appended: without
+    it every member would share the proxy's address, and one rate limit. Never on a directly exposed
+    server, where a client could claim any address. Called last, so that it wraps Socket.IO's middleware too.
+    """
+    hops = app.config["PROXY_FIX"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
 def tune_sqlite(dbapi_connection: object, connection_record: object) -> None:
