@@ -45,6 +45,8 @@ def default_settings(instance: Path) -> dict:
         # How many reverse proxies (nginx: 1) stand in front and add X-Forwarded-For/-Proto; 0 trusts none.
         "PROXY_FIX": 0,
         "REDIS_URL": None,
+        # How long a SQLite writer waits for another one to finish before the member is told to retry.
+        "SQLITE_BUSY_TIMEOUT_MS": 10_000,
         # Origins whose pages may open a chat socket; empty means only the origin the site is served from.
         "CHAT_ALLOWED_ORIGINS": [],
         # "threading" serves sockets from `flask run` and gunicorn gthread; "gevent" only under gunicorn -k gevent.
@@ -101,5 +103,8 @@ def check_settings(config: dict) -> None:
     hops = config["PROXY_FIX"]
     if isinstance(hops, bool) or not isinstance(hops, int) or not 0 <= hops <= 5:
         raise SettingsError(f"PROXY_FIX must be the number of proxies in front (0 to 5), not {hops!r}")
+    wait = config["SQLITE_BUSY_TIMEOUT_MS"]
+    if isinstance(wait, bool) or not isinstance(wait, int) or not 0 <= wait <= 600_000:
+        raise SettingsError(f"SQLITE_BUSY_TIMEOUT_MS must be a number of milliseconds (0 to 600000), not {wait!r}")
     if config["PASSWORD_MIN_LENGTH"] < 12:
         raise SettingsError("PASSWORD_MIN_LENGTH cannot be lowered under 12")

@@ -1,9 +1,12 @@
 """Error pages for people and JSON errors for API clients; never a traceback."""
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from forum.extensions import db
 
 MESSAGES = {
     400: _l("The request could not be understood."),
@@ -14,6 +17,7 @@ MESSAGES = {
     413: _l("The file is too large: the limit is 5 MB."),
     429: _l("Too many attempts. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. Nothing was saved; please try again."),
+    503: _l("The site is very busy right now. Nothing was saved; please try again in a few seconds."),
 }
 
 CODES = {
@@ -27,7 +31,9 @@ CODES = {
     422: "invalid",
     429: "rate_limited",
     500: "server_error",
+    503: "busy",
 }
+BUSY_RETRY_AFTER = 5
 
 CSRF_MESSAGE = _l("This form has expired or was sent from elsewhere. Please try again.")
 
@@ -45,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(OperationalError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected_error)
 
 
@@ -83,6 +90,22 @@ def handle_refused(error: Refused):
 def handle_csrf_error(error: CSRFError):
     """A missing or stale CSRF token: explain, change nothing."""
     return render_error(400, str(CSRF_MESSAGE))
+
+
+def database_is_busy(error: OperationalError) -> bool:
+    """SQLite gave up waiting for another writer (PostgreSQL waits for locks instead)."""
+    return "database is locked" in str(error.orig) or "database is busy" in str(error.orig)
+
+
+def handle_database_error(error: OperationalError):
+    """A write that waited too long for its turn: ask the member to retry (503), otherwise a plain 500."""
+    if not database_is_busy(error):
+        return handle_unexpected_error(error)
+    db.session.rollback()
+    current_app.logger.warning("Database busy on %s %s: the member was asked to retry", request.method, request.path)
+    response = make_response(render_error(503, str(MESSAGES[503])))
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+    return response
 
 
 def handle_unexpected_error(error: Exception):

@@ -1,5 +1,7 @@
 """Sessions, CSRF, rate limits and security headers."""
 
+from functools import partial
+
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -38,7 +40,7 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", tune_sqlite)
+            event.listen(db.engine, "connect", partial(tune_sqlite, app.config["SQLITE_BUSY_TIMEOUT_MS"]))
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -66,11 +68,11 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_port=0, x_prefix=0)
 
 
-def tune_sqlite(dbapi_connection: object, connection_record: object) -> None:
-    """WAL lets readers work during a write; the busy timeout waits instead of failing."""
+def tune_sqlite(busy_timeout_ms: int, dbapi_connection: object, connection_record: object) -> None:
+    """WAL lets readers work during a write; the busy timeout makes a writer wait its turn instead of failing."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 

@@ -7,6 +7,7 @@ queue under the cross-process writers' lock; searches never wait for it.
 """
 
 import threading
+from functools import partial
 from itertools import chain
 
 from flask import Flask, current_app, has_app_context
@@ -129,7 +130,8 @@ class IndexWorker:
             if url.get_backend_name() == "sqlite":
                 from forum.security import tune_sqlite
 
-                event.listen(self._engine, "connect", tune_sqlite)
+                busy_timeout = self.app.config["SQLITE_BUSY_TIMEOUT_MS"]
+                event.listen(self._engine, "connect", partial(tune_sqlite, busy_timeout))
         return self._engine
 
     def drain(self) -> int:
