@@ -1,15 +1,20 @@
-"""Benchmark full-text search on a deterministic community: Whoosh (our engine) beside SQLite FTS5.
+"""Benchmark full-text search on a deterministic community: Whoosh and PostgreSQL side by side, and SQLite FTS5.
 
-    .venv/bin/python bench/search.py [--cases 10000] [--replies 100000] [--procs 2]
+    .venv/bin/python bench/search.py [--cases 10000] [--replies 100000] [--procs 2] [--postgres URL]
 
-Builds the demo community (forum.demo) in a temporary instance folder, rebuilds the Whoosh index with
-`--procs` processes, then runs 50 fixed queries (words, phrases, exclusions, OR, filters) several times
-and reports p50/p95 latency of the whole search call (parsing, synonyms, facets, snippets of the first
-page). FTS5 indexes the same plain text (accents folded by unicode61) and answers the same queries.
+Builds the demo community (forum.demo, same seed, so the same corpus) twice: in a SQLite database for the
+Whoosh engine, and in a throwaway schema of a PostgreSQL database for the PostgreSQL engine (`--postgres`,
+default $FORUM_BENCH_POSTGRES_URL or postgresql+psycopg://postgres@127.0.0.1:5432/test; the schema is built
+by the migrations and dropped at the end; `--postgres ''` skips it). Each engine rebuilds its index, then
+runs 50 fixed queries (words, phrases, exclusions, OR, filters) several times: p50/p95 latency of the whole
+search call (parsing, synonyms, facets, snippets of the first page). FTS5 indexes the same plain text
+(accents folded by unicode61) and answers the same queries. The last lines compare the two engines' answers.
 """
 
 import argparse
 import os
+import secrets
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -18,6 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 QUERIES = [
     ("douleur thoracique", {}), ("douleurs thoraciques", {}), ("dyspnée", {}), ("IDM", {}),
     ("infarctus du myocarde", {}), ("HTA", {}), ("hypertension artérielle", {}), ("diabète", {}),
@@ -84,12 +91,79 @@ def run_fts(db_path: Path, documents: list[dict], repeat: int) -> dict:
             connection.execute(f"SELECT count(*) FROM cases WHERE cases MATCH ?{where}", [fts_query(text), *values])
             timings.append(time.perf_counter() - started)
     connection.close()
-    return {
-        "build": build,
-        "size": db_path.stat().st_size,
-        "p50": percentile(timings, 0.5),
-        "p95": percentile(timings, 0.95),
-    }
+    return {"build": build, "bytes": db_path.stat().st_size, "timings": timings}
+
+
+def run_engine(engine: str, instance: Path, database: str | None, args) -> dict:
+    """Build the community in a database, rebuild one engine's index, time the queries; keep the answers."""
+    from flask_migrate import upgrade
+    from sqlalchemy.orm import Session
+
+    from forum import create_app
+    from forum.demo.generator import build_community
+    from forum.extensions import db
+    from forum.search.backend import backend_for
+    from forum.search.documents import all_documents
+    from forum.search.query import parse_query
+    from forum.search.queue import drain_now
+    from forum.search.services import clean_filters
+
+    os.environ["FORUM_INSTANCE"] = str(instance)
+    settings = {**FAST_ARGON2, "SEARCH_BACKEND": engine}
+    if database:
+        settings["SQLALCHEMY_DATABASE_URI"] = database
+    app = create_app(settings)
+    with app.app_context():
+        upgrade() if database else db.create_all()
+        drain_now(app)  # the start-up check runs now, on the empty database, not in the middle of the build
+        started = time.perf_counter()
+        build_community(args.members, args.cases, args.replies, seed=1, password="banc d'essai de la recherche")
+        print(f"  {engine}: community built in {time.perf_counter() - started:.1f} s; indexing…", file=sys.stderr)
+        backend = backend_for(app)
+        with Session(app.extensions["search_worker"].engine()) as session:
+            figures = backend.rebuild(session, procs=args.procs)
+            documents = list(all_documents(session)) if engine == "whoosh" else []
+        synonyms = backend.synonyms()
+        timings, answers = [], []
+        backend.search(parse_query("warm", synonyms), {}, 1, "relevance", 20)
+        for _ in range(args.repeat):
+            answers = []
+            for text, filters in QUERIES:
+                started = time.perf_counter()
+                cleaned = clean_filters(filters)  # as the page and the API hand them over: solved=true is "yes"
+                results = backend.search(parse_query(text, synonyms), cleaned, 1, "relevance", 20, typed=text)
+                timings.append(time.perf_counter() - started)
+                answers.append((results.total, [hit.case_id for hit in results.hits]))
+        db.session.remove()
+        db.engine.dispose()
+    return {**figures, "build": figures["seconds"], "timings": timings, "answers": answers, "documents": documents}
+
+
+def postgres_schema(url: str):
+    """A throwaway schema of the database at `url`: (its address, the function that drops it)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    admin = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    schema = f"fts_bench_{secrets.token_hex(4)}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+    address = make_url(url).update_query_dict({"options": f"-csearch_path={schema},public"})
+    return address.render_as_string(hide_password=False), drop
+
+
+def agreement(first: list, second: list) -> tuple[int, int]:
+    """How many queries have the same number of results, and the same first result."""
+    same_total = sum(a[0] == b[0] for a, b in zip(first, second, strict=True))
+    same_top = sum(a[1][:1] == b[1][:1] for a, b in zip(first, second, strict=True))
+    return same_total, same_top
 
 
 def main() -> None:
@@ -100,48 +174,42 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=400)
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="How many times each query runs")
+    parser.add_argument("--postgres", default=os.environ.get("FORUM_BENCH_POSTGRES_URL", DEFAULT_POSTGRES))
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="confreres-search-bench-"))
-    os.environ["FORUM_INSTANCE"] = str(folder / "instance")
-    from sqlalchemy.orm import Session
+    results = {"Whoosh": run_engine("whoosh", folder / "whoosh", None, args)}
+    if args.postgres:
+        from sqlalchemy.exc import OperationalError
 
-    from forum import create_app
-    from forum.demo.generator import build_community
-    from forum.extensions import db
-    from forum.search.backend import backend_for
-    from forum.search.documents import all_documents
-    from forum.search.query import parse_query
-    from forum.search.queue import drain_now
-
-    app = create_app({"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1})
-    with app.app_context():
-        db.create_all()
-        started = time.perf_counter()
-        build_community(args.members, args.cases, args.replies, seed=1, password="banc d'essai de la recherche")
+        try:
+            address, drop = postgres_schema(args.postgres)
+        except OperationalError as error:
+            print(f"PostgreSQL unreachable, its column is left out: {error.orig}", file=sys.stderr)
+        else:
+            try:
+                results["PostgreSQL"] = run_engine("postgres", folder / "postgres", address, args)
+            finally:
+                drop()
+    results["SQLite FTS5"] = run_fts(folder / "fts.db", results["Whoosh"]["documents"], args.repeat)
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"\n{args.cases:,} cases, {args.replies:,} replies; {len(QUERIES)} queries x {args.repeat}, "
+          "first page of 20 with facets and snippets\n")  # fmt: skip
+    print(f"{'':24}" + "".join(f"{name:>14}" for name in results))
+    rows = [
+        ("index build (s)", lambda r: r["build"]),
+        ("index size (MB)", lambda r: r["bytes"] / 1e6),
+        ("p50 latency (ms)", lambda r: percentile(r["timings"], 0.5)),
+        ("p95 latency (ms)", lambda r: percentile(r["timings"], 0.95)),
+    ]
+    for label, value in rows:
+        print(f"{label:24}" + "".join(f"{value(figures):>14.1f}" for figures in results.values()))
+    print(f"\nWhoosh build used {results['Whoosh']['procs']} process(es); targets: p95 < 50 ms, rebuild < 180 s.")
+    if "PostgreSQL" in results:
+        same_total, same_top = agreement(results["Whoosh"]["answers"], results["PostgreSQL"]["answers"])
         print(
-            f"Community: {args.cases:,} cases, {args.replies:,} replies built in {time.perf_counter() - started:.1f} s"
+            f"Whoosh and PostgreSQL agree on the number of results of {same_total}/{len(QUERIES)} queries "
+            f"and on the first result of {same_top}/{len(QUERIES)}."
         )
-        drain_now(app)
-        backend = backend_for(app)
-        with Session(app.extensions["search_worker"].engine()) as session:
-            figures = backend.rebuild(session, procs=args.procs)
-            documents = list(all_documents(session))
-        synonyms = backend.synonyms()
-        timings = []
-        backend.search(parse_query("warm", synonyms), {}, 1, "relevance", 20)
-        for _ in range(args.repeat):
-            for text, filters in QUERIES:
-                started = time.perf_counter()
-                backend.search(parse_query(text, synonyms), filters, 1, "relevance", 20, typed=text)
-                timings.append(time.perf_counter() - started)
-        fts = run_fts(folder / "fts.db", documents, args.repeat)
-    print(f"{len(QUERIES)} queries x {args.repeat}, first page of 20 with facets and snippets\n")
-    print(f"{'':24}{'Whoosh':>14}{'SQLite FTS5':>14}")
-    print(f"{'build (s)':24}{figures['seconds']:>14.1f}{fts['build']:>14.1f}")
-    print(f"{'index size (MB)':24}{figures['bytes'] / 1e6:>14.1f}{fts['size'] / 1e6:>14.1f}")
-    print(f"{'p50 latency (ms)':24}{percentile(timings, 0.5):>14.1f}{fts['p50']:>14.1f}")
-    print(f"{'p95 latency (ms)':24}{percentile(timings, 0.95):>14.1f}{fts['p95']:>14.1f}")
-    print(f"\nWhoosh build used {figures['procs']} process(es); targets: p95 < 50 ms, rebuild < 180 s.")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,11 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 MEBIBYTE = 1024 * 1024
+# "whoosh": an index folder beside the app; "postgres": full-text search in the PostgreSQL database.
+SEARCH_BACKENDS = ("whoosh", "postgres")
 
 
 def default_settings(instance: Path) -> dict:
@@ -108,3 +111,19 @@ def check_settings(config: dict) -> None:
         raise SettingsError(f"SQLITE_BUSY_TIMEOUT_MS must be a number of milliseconds (0 to 600000), not {wait!r}")
     if config["PASSWORD_MIN_LENGTH"] < 12:
         raise SettingsError("PASSWORD_MIN_LENGTH cannot be lowered under 12")
+    check_search_backend(config)
+
+
+def check_search_backend(config: dict) -> None:
+    """A known search engine, and PostgreSQL full-text search only on a PostgreSQL database."""
+    engine = config["SEARCH_BACKEND"]
+    if engine not in SEARCH_BACKENDS:
+        raise SettingsError(f"SEARCH_BACKEND must be one of {', '.join(SEARCH_BACKENDS)}, not {engine!r}")
+    if engine != "postgres":
+        return
+    database = make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    if database != "postgresql":
+        raise SettingsError(
+            f"SEARCH_BACKEND = 'postgres' searches with PostgreSQL full-text search, but the database is {database}: "
+            "set SQLALCHEMY_DATABASE_URI to a PostgreSQL database, or SEARCH_BACKEND to 'whoosh'"
+        )

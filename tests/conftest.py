@@ -39,6 +39,7 @@ def server_env(app, **settings: str) -> dict:
     """
     env = {**os.environ, "FORUM_INSTANCE": app.instance_path}
     env["FORUM_SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    env["FORUM_SEARCH_BACKEND"] = app.config["SEARCH_BACKEND"]
     env.update({f"FORUM_{name}": value for name, value in settings.items()})
     env.pop("FLASK_DEBUG", None)
     return env
@@ -68,6 +69,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {config.getoption('--database')}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of PostgreSQL's own features belong to the PostgreSQL pass: the SQLite pass deselects them."""
+    if config.getoption("--database") == "postgres":
+        return
+    kept = [item for item in items if not item.get_closest_marker("postgres")]
+    config.hook.pytest_deselected(items=[item for item in items if item.get_closest_marker("postgres")])
+    items[:] = kept
 
 
 @pytest.fixture(scope="session")
@@ -110,6 +120,7 @@ def app(request, tmp_path, monkeypatch):
         "TESTING": True,
         "RATELIMIT_ENABLED": False,
         "SQLALCHEMY_DATABASE_URI": database,
+        "SEARCH_BACKEND": databases.search_backend,
         **FAST_ARGON2,
         **(marker.kwargs if marker else {}),
     }

@@ -26,6 +26,7 @@ class SqliteDatabases:
     """A real SQLite file in each test's instance folder."""
 
     kind = "sqlite"
+    search_backend = "whoosh"
 
     def __init__(self, workdir: Path):
         self.template = workdir / "forum.db"
@@ -56,6 +57,7 @@ class PostgresDatabases:
     """Schemas of their own in the PostgreSQL database of `FORUM_TEST_POSTGRES_URL`."""
 
     kind = "postgres"
+    search_backend = "postgres"
 
     def __init__(self, url: str):
         self.url = make_url(url)

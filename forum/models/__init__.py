@@ -29,7 +29,7 @@ from forum.models.chat import (
 )
 from forum.models.directory import DirectoryEntry, DirectoryImport
 from forum.models.notifications import NOTIFICATION_KINDS, Notification
-from forum.models.search import SearchQueue
+from forum.models.search import SearchDocument, SearchQueue, SearchWord
 from forum.models.verification import Evidence, Verification
 
 __all__ = [
@@ -58,7 +58,9 @@ __all__ = [
     "Post",
     "PostVersion",
     "RevealRequest",
+    "SearchDocument",
     "SearchQueue",
+    "SearchWord",
     "Tag",
     "ROLES",
     "STATUSES",

@@ -19,14 +19,17 @@ EXTRA_STOP_WORDS = set(
     "toute toutes aussi bien mais donc car si chez depuis".split()
 )
 TOKEN_PATTERN = r"\w+(?:\.\w+)*"
+# Letters that Unicode does not decompose but that people type without their stroke or ligature ("coeur" for
+# "cœur"); PostgreSQL's unaccent maps them the same way, so both engines agree.
+LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ð": "d", "đ": "d", "þ": "th", "ł": "l", "ı": "i"})
 _french_stem = stemmer_for_language("fr")
 _english_stem = stemmer_for_language("en")
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: "Éruption" -> "eruption"."""
+    """Lower case without accents: "Éruption" -> "eruption", "Œdème" -> "oedeme"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).translate(LETTERS)
 
 
 def stop_words() -> frozenset[str]:
@@ -87,6 +90,11 @@ def _plain():
 def word_terms(text: str) -> list[tuple[str, ...]]:
     """Per word of the text, its stems (French first): what a query word may match."""
     return [stems(token.text) for token in _plain()(text, mode="query")]
+
+
+def indexed_words(text: str) -> list[str]:
+    """The words of a text as the index keeps them before stemming: folded, stop words removed, in order."""
+    return [token.text for token in _plain()(text, mode="index")]
 
 
 def french_terms(text: str) -> list[str]:

@@ -1,17 +1,37 @@
-"""The search interface every engine implements; Whoosh today, PostgreSQL can take its place later."""
+"""The search interface every engine implements: Whoosh (an index folder) or PostgreSQL full-text search.
 
+SEARCH_BACKEND chooses: "whoosh" (the default, files in the instance folder, one writer at a time on one
+disk) or "postgres" (tables of the PostgreSQL database, any number of application servers).
+"""
+
+import math
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from forum.search.query import ParsedQuery
+from forum.search.synonyms import Synonyms
 
 SORTS = ("relevance", "date")
 PERIODS = ("month", "year", "older")
 FACETS = ("specialty", "tag", "solved", "question_type", "period")
+# Where a word counts most: a title that names the problem beats a passing mention in a reply.
+FIELD_BOOSTS = {"title": 3.0, "tags_text": 2.0, "body": 1.5, "meta": 1.0, "replies": 1.0}
+
+
+def period_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """Starts of the period filter's ranges: the last month, the last year ("older" is before the year)."""
+    return now - timedelta(days=30), now - timedelta(days=365)
+
+
+def page_within(total: int, page: int, per_page: int) -> tuple[int, int]:
+    """The page asked for, brought back to the last one, and the number of pages (at least one)."""
+    pages = max(1, math.ceil(total / per_page))
+    return min(page, pages), pages
 
 
 @dataclass
@@ -63,17 +83,28 @@ class SearchBackend(Protocol):
     def ensure_index(self, session: Session) -> bool:
         """Create or rebuild a missing or unreadable index; True when it had to."""
 
+    def writing(self) -> AbstractContextManager:
+        """Held while the change queue is drained, so that one process writes at a time."""
+
+    def synonyms(self) -> Synonyms:
+        """The synonyms file, as of its last change."""
+
 
 def backend_for(app: Flask | None = None) -> SearchBackend:
     """The configured engine of an application (one instance per application)."""
     app = app or current_app._get_current_object()
     backend = app.extensions.get("search_backend")
     if backend is None:
-        if app.config["SEARCH_BACKEND"] != "whoosh":
-            raise RuntimeError(f"unknown SEARCH_BACKEND {app.config['SEARCH_BACKEND']!r}")
-        from forum.search.whoosh_backend import WhooshBackend
+        # Each engine imports its own library only when chosen.
+        if app.config["SEARCH_BACKEND"] == "postgres":
+            from forum.search.postgres_backend import PostgresBackend
 
-        backend = app.extensions["search_backend"] = WhooshBackend(
-            app.config["SEARCH_INDEX_FOLDER"], app.config["SEARCH_SYNONYMS_FILE"], app.logger
-        )
+            backend = PostgresBackend(app.config["SEARCH_SYNONYMS_FILE"], app.logger)
+        elif app.config["SEARCH_BACKEND"] == "whoosh":
+            from forum.search.whoosh_backend import WhooshBackend
+
+            backend = WhooshBackend(app.config["SEARCH_INDEX_FOLDER"], app.config["SEARCH_SYNONYMS_FILE"], app.logger)
+        else:
+            raise RuntimeError(f"unknown SEARCH_BACKEND {app.config['SEARCH_BACKEND']!r}")
+        app.extensions["search_backend"] = backend
     return backend

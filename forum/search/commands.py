@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
 @click.option("--procs", default=2, show_default=True, type=click.IntRange(1, 16), help="Processes that analyse text.")
 @with_appcontext
 def reindex_command(procs: int) -> None:
-    """Rebuild the whole index from the database into a fresh folder, then swap it in; search keeps answering."""
+    """Rebuild the whole index from the database, then swap it in; search keeps answering meanwhile."""
     drain_now()
     with click.progressbar(length=1, label="Indexing cases", show_pos=True) as bar:
 
@@ -33,5 +33,5 @@ def reindex_command(procs: int) -> None:
             figures = backend_for().rebuild(session, progress=progress, procs=procs)
     click.echo(
         f"Indexed {figures['documents']:,} of {figures['cases']:,} cases in {figures['seconds']} s "
-        f"with {figures['procs']} process(es); {figures['bytes'] / 1e6:.1f} MB in {figures['folder']}."
+        f"with {figures['procs']} process(es); {figures['bytes'] / 1e6:.1f} MB in {figures['location']}."
     )

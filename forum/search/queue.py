@@ -3,7 +3,7 @@
 A flush that touches a case or a post adds `search_queue` rows in the same transaction, so the index
 learns of a change only once it is committed (a rollback takes the rows with it) and a crash between the
 commit and the indexing leaves the rows for the next start. After a commit a background thread drains the
-queue under the cross-process writers' lock; searches never wait for it.
+queue, one writer at a time (the engine's lock); searches never wait for it.
 """
 
 import threading
@@ -19,7 +19,6 @@ from sqlalchemy.pool import NullPool
 
 from forum.extensions import db
 from forum.models import Case, Post, SearchQueue
-from forum.search import storage
 from forum.search.backend import backend_for
 
 # Only these attributes change what members can find.
@@ -146,7 +145,7 @@ class IndexWorker:
                     backend.ensure_index(session)
                     session.rollback()
             queued = select(SearchQueue.id, SearchQueue.case_id).order_by(SearchQueue.id).limit(BATCH)
-            with storage.writer_lock(backend.root):
+            with backend.writing():
                 while rows := session.execute(queued).all():
                     backend.index_cases(sorted({row.case_id for row in rows}), session)
                     session.execute(delete(SearchQueue).where(SearchQueue.id.in_([row.id for row in rows])))

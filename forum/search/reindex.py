@@ -57,6 +57,6 @@ def rebuild(backend, session, progress: Progress | None = None, procs: int = 2) 
         "caught_up": len(changed),
         "seconds": round(time.perf_counter() - started, 2),
         "bytes": storage.folder_size(folder),
-        "folder": str(folder),
+        "location": str(folder),
         "procs": procs if parallel else 1,
     }

@@ -2,37 +2,33 @@
 
 import heapq
 import logging
-import math
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from markupsafe import escape
 from sqlalchemy import select
 from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, Highlighter, HtmlFormatter, set_matched_filter, top_fragments
+from whoosh.highlight import ContextFragmenter, Highlighter, set_matched_filter, top_fragments
 from whoosh.query import And, Every, Or, Phrase, Query, Term
 from whoosh.scoring import BM25F
 from whoosh.writing import IndexWriter
 
 from forum.models import Case
 from forum.search import storage
-from forum.search.analysis import fold, plain_analyzer, text_analyzer
-from forum.search.backend import SearchHit, SearchResults
+from forum.search.analysis import plain_analyzer, text_analyzer
+from forum.search.backend import FIELD_BOOSTS, SearchHit, SearchResults, page_within
 from forum.search.documents import documents_for
 from forum.search.query import Alternative, Clause, ParsedQuery
+from forum.search.snippets import SNIPPET_SCAN, plain_snippet, snippet_formatter
+from forum.search.spelling import MAX_EDITS, corrected_text
 from forum.search.synonyms import load_synonyms
-from forum.search.whoosh_fast import (
-    FIELD_BOOSTS,
-    ExactTopCollector,
-    FacetTable,
-    posting_ids,
-)
+from forum.search.whoosh_fast import ExactTopCollector, FacetTable, posting_ids
 
 SNIPPET_FIELDS = ("body", "replies")
-SNIPPET_SCAN = 20_000
+# Tries at opening the newest commit while writers keep committing (see open_searcher).
+OPEN_ATTEMPTS = 5
 HIGHLIGHTER = Highlighter(fragmenter=ContextFragmenter(maxchars=240, surround=80))
 
 
@@ -101,6 +97,20 @@ def highlight(searcher, fieldname: str, text: str, words: frozenset[str], format
     return formatter.format(fragments)
 
 
+def open_searcher(folder: Path):
+    """A searcher on the newest commit of an index folder.
+
+    Whoosh lists the newest table of contents, then reads it: a commit landing in between deletes the
+    file just listed (FileNotFoundError). Looking again finds the commit that replaced it.
+    """
+    for _ in range(OPEN_ATTEMPTS - 1):
+        try:
+            return whoosh_index.open_dir(str(folder)).searcher()
+        except FileNotFoundError:
+            continue
+    return whoosh_index.open_dir(str(folder)).searcher()
+
+
 class WhooshBackend:
     """Whoosh behind the search interface; the index lives in generations under one folder."""
 
@@ -138,6 +148,10 @@ class WhooshBackend:
         self.rebuild(session)
         return True
 
+    def writing(self):
+        """The cross-process writers' lock of the index folder."""
+        return storage.writer_lock(self.root)
+
     def searcher(self):
         """This thread's searcher of the current generation, refreshed when writers have committed since."""
         found = self.current()
@@ -153,7 +167,7 @@ class WhooshBackend:
         if cached is None or cached[0] != folder or not cached[1].up_to_date():
             if cached is not None:
                 cached[1].close()
-            searcher = whoosh_index.open_dir(str(folder)).searcher()
+            searcher = open_searcher(folder)
             cached = (folder, searcher, FacetTable(searcher, folder))
         self.local.cached = cached
         return cached
@@ -216,8 +230,7 @@ class WhooshBackend:
         if not docs and len(query.required) > 1:
             relaxed, docs = True, self.matching(searcher, table, query, filters, now, relaxed=True)
         total = len(docs)
-        pages = max(1, math.ceil(total / per_page))
-        page = min(page, pages)
+        page, pages = page_within(total, page, per_page)
         words = self.highlight_words(query, relaxed)
         if by_date:
             created, floor = table.created, datetime.min
@@ -237,10 +250,10 @@ class WhooshBackend:
             ranked = [(hit.docnum, hit.score) for hit in results[(page - 1) * per_page : page * per_page]]
         else:
             ranked = []
-        formatter = HtmlFormatter(tagname="mark", classname="match", between=" … ")
+        formatter = snippet_formatter()
         hits = [self.hit(searcher, doc, score, words, by_date, formatter) for doc, score in ranked]
         counted = table.counts(docs, now)
-        suggestion = self.suggestion(searcher, query, typed) if total == 0 or relaxed else None
+        suggestion = self.suggestion(searcher, table, query, typed) if total == 0 or relaxed else None
         return SearchResults(hits, total, page, pages, counted, suggestion, relaxed)
 
     @staticmethod
@@ -344,8 +357,7 @@ class WhooshBackend:
             if snippet:
                 break
         if not snippet:
-            body = stored.get("body", "")
-            snippet = str(escape(body[:240] + ("…" if len(body) > 240 else "")))
+            snippet = plain_snippet(stored.get("body", ""))
         return SearchHit(
             case_id=int(stored["case_id"]),
             score=0.0 if by_date else round(float(score or 0.0), 4),
@@ -359,19 +371,21 @@ class WhooshBackend:
             created_at=stored.get("created"),
         )
 
-    def suggestion(self, searcher, query: ParsedQuery, typed: str) -> str | None:
+    def suggestion(self, searcher, table: FacetTable, query: ParsedQuery, typed: str) -> str | None:
         """The member's text with unknown words replaced by close words of the index ("did you mean")."""
-        corrected, changed = typed, False
         corrector = searcher.corrector("vocab")
-        for word, alternative in query.words:
-            if len(alternative) != 1 or any(
-                searcher.doc_frequency(name, stem) for stem in alternative[0] for name in FIELD_BOOSTS
-            ):
-                continue
-            found = corrector.suggest(fold(word), limit=1, maxdist=2)
-            if found and found[0] != fold(word):
-                corrected, changed = corrected.replace(word, found[0], 1), True
-        return corrected if changed else None
+
+        def is_known(stems) -> bool:
+            return any(searcher.doc_frequency(name, stem) for stem in stems for name in FIELD_BOOSTS)
+
+        def closest(word: str) -> str | None:
+            # The lexicon keeps the words of deleted documents (hidden content) until segments merge.
+            for found in corrector.suggest(word, limit=5, maxdist=MAX_EDITS):
+                if table.live.intersection(self.term_docs(searcher, "vocab", found)):
+                    return found
+            return None
+
+        return corrected_text(query, typed, is_known, closest)
 
     def synonyms(self):
         """The synonyms file, as of its last change."""

@@ -7,15 +7,15 @@ milliseconds. These pieces read each segment once and work on document-number se
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import chain
 from pathlib import Path
 
 from whoosh import collectors
 from whoosh.matching.wrappers import FilterMatcher
 
-# Where a word counts most: a title that names the problem beats a passing mention in a reply.
-FIELD_BOOSTS = {"title": 3.0, "tags_text": 2.0, "body": 1.5, "meta": 1.0, "replies": 1.0}
+from forum.search.backend import FIELD_BOOSTS, period_bounds
+
 FACET_FIELDS = {"specialty": "specialty", "tag": "tags", "solved": "solved", "question_type": "question_type"}
 # Column fields whose value per document the facet table keeps (tags come from their postings).
 COLUMN_FACETS = ("specialty", "question_type", "solved")
@@ -200,8 +200,3 @@ def period_of(created: datetime | None, month: datetime, year: datetime) -> tupl
     if created >= month:
         return ("month", "year")
     return ("year",) if created >= year else ("older",)
-
-
-def period_bounds(now: datetime) -> tuple[datetime, datetime]:
-    """Starts of the period filter's ranges: the last month, the last year ("older" is before the year)."""
-    return now - timedelta(days=30), now - timedelta(days=365)

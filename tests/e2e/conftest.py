@@ -155,7 +155,7 @@ def instance_env(instance, database: str | None) -> dict:
     for name in ("FLASK_DEBUG", "FLASK_RUN_PORT", "FORUM_MAIL_SERVER", "FORUM_SQLALCHEMY_DATABASE_URI"):
         env.pop(name, None)
     if database:
-        env["FORUM_SQLALCHEMY_DATABASE_URI"] = database
+        env.update(FORUM_SQLALCHEMY_DATABASE_URI=database, FORUM_SEARCH_BACKEND="postgres")
     return env
 
 

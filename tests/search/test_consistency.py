@@ -1,12 +1,16 @@
 """The index follows the database: after the commit, never before; a rollback leaves no trace; crashes heal."""
 
+import threading
 import time
+
+import pytest
 
 from forum import create_app
 from forum.cases import editing, services
 from forum.extensions import db
 from forum.models import Post, SearchQueue
 from forum.moderation.content import set_post_hidden
+from forum.search.backend import backend_for
 from forum.search.queue import drain_now, pending_changes
 
 
@@ -74,6 +78,7 @@ def test_changes_left_by_a_crash_are_applied_at_the_next_start(app, make_case, m
     assert [i["title"] for i in search_cases(make_user(), "purpura")["items"]] == ["Purpura fulminans"]
 
 
+@pytest.mark.app_config(SEARCH_BACKEND="whoosh")
 def test_a_missing_index_is_rebuilt_at_start_with_a_log_line(app, make_case, make_user, caplog):
     import shutil
     from pathlib import Path
@@ -96,3 +101,49 @@ def test_reindex_command_rebuilds_and_swaps(app, make_case, runner, titles):
     assert result.exit_code == 0, result.output
     assert "Indexed 1 of 1 cases" in result.output
     assert titles("otite") == ["Otite séreuse"]
+
+
+def test_one_process_drains_the_queue_at_a_time(app, make_case):
+    drain_now(app)
+    with backend_for(app).writing():  # another process draining
+        make_case(title="Cas en attente")  # the commit wakes this process's worker
+        time.sleep(0.5)
+        assert pending_changes(app) == 1, "the worker did not wait for the other writer"
+    deadline = time.monotonic() + 5
+    while pending_changes(app):
+        assert time.monotonic() < deadline, "the worker did not drain once the other writer was done"
+        time.sleep(0.02)
+
+
+@pytest.mark.app_config(SEARCH_BACKEND="whoosh")
+def test_searchers_opened_while_a_writer_commits_never_fail(app, make_case):
+    case = make_case(title="Migraine avec aura")
+    drain_now(app)
+    backend = backend_for(app)
+    writing = threading.Event()
+    failures = []
+
+    def commit_until_told():
+        with app.app_context():
+            while not writing.is_set():
+                backend.index_cases([case.id], db.session)
+            db.session.remove()
+
+    def reopen_often():
+        for _ in range(300):
+            backend.local.__dict__.clear()
+            try:
+                backend.current()
+            except FileNotFoundError as error:
+                failures.append(error)
+
+    writer = threading.Thread(target=commit_until_told)
+    writer.start()
+    readers = [threading.Thread(target=reopen_often) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    writing.set()
+    writer.join()
+    assert failures == []

@@ -93,3 +93,19 @@ def test_results_are_paginated(make_case, find):
     first, second = find("lombalgie"), find("lombalgie", page=2)
     assert (first["total"], first["pages"], len(first["items"]), len(second["items"])) == (23, 2, 20, 3)
     assert not {i["case_id"] for i in first["items"]} & {i["case_id"] for i in second["items"]}
+
+
+@pytest.mark.parametrize(
+    ("title", "query"),
+    [
+        ("Œdème des membres inférieurs", "oedemes"),
+        ("Oedème du visage", "Œdème"),
+        ("Cœur pulmonaire chronique", "COEUR"),
+        ("Anémie ferriprive", "anemie"),
+        ("Syndrome de Sjögren", "sjogren"),
+        ("Naïve T cells and café-au-lait spots", "naive cafe"),
+    ],
+)
+def test_accents_and_ligatures_do_not_matter_in_french_or_english(make_case, titles, title, query):
+    make_case(title=title, body="Texte du cas.", tags=[])
+    assert titles(query) == [title]

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forum.moderation.content import set_post_hidden
 from forum.search.query import parse_query
 from forum.search.synonyms import load_synonyms
 
@@ -32,6 +33,15 @@ def test_an_anonymous_author_is_never_revealed_nor_searchable(client, make_user,
     assert find("sarcoidose")["total"] == 1
     login(make_user())
     assert "DocSecret" not in client.get("/search?q=sarcoidose").get_data(as_text=True)
+
+
+def test_suggestions_never_reveal_a_word_of_hidden_content(make_case, make_user, find):
+    moderator = make_user(role="moderator", totp=True)
+    case = make_case(title="Maladie de Kawasaki", body="Fièvre prolongée.", tags=[])
+    make_case(title="Autre cas", body="Rien à signaler.", tags=[])
+    assert find("kawazaki")["suggestion"] == "kawasaki"
+    set_post_hidden(moderator, case.opening.id, True)
+    assert find("kawazaki")["suggestion"] is None
 
 
 @pytest.mark.parametrize(

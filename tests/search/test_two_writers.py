@@ -30,7 +30,7 @@ def test_two_processes_post_concurrently_and_every_reply_is_found(app, make_user
     case = make_case(title="Cas partagé")
     writer = make_user()
     drain_now(app)
-    env = server_env(app, SEARCH_BACKEND=app.config["SEARCH_BACKEND"])
+    env = server_env(app)
     root = Path(__file__).resolve().parents[2]
     processes = [
         subprocess.Popen(
