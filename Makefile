@@ -36,10 +36,13 @@ serve-prod: $(VENV)/.installed
 ## test: install what the tests need (Chromium included) and run them all, on SQLite, then on
 ## PostgreSQL too when FORUM_TEST_POSTGRES_URL is set
 test: $(VENV)/.installed-test browser nginx
-	$(BIN)/pytest
-	@if [ -n "$$FORUM_TEST_POSTGRES_URL" ]; then \
-	  echo "== The same suite on PostgreSQL ($$FORUM_TEST_POSTGRES_URL)"; \
-	  $(BIN)/pytest --database postgres; fi
+	@if [ -z "$$FORUM_TEST_POSTGRES_URL" ]; then exec $(BIN)/pytest; fi; \
+	echo "== Two passes at once: SQLite here, PostgreSQL ($$FORUM_TEST_POSTGRES_URL) into .pytest-postgres.log"; \
+	$(BIN)/pytest --database postgres --basetemp=.pytest-tmp/postgres > .pytest-postgres.log 2>&1 & postgres=$$!; \
+	$(BIN)/pytest --basetemp=.pytest-tmp/sqlite; sqlite=$$?; \
+	wait $$postgres; postgres_status=$$?; \
+	echo "== The PostgreSQL pass"; cat .pytest-postgres.log; \
+	[ $$sqlite -eq 0 ] && [ $$postgres_status -eq 0 ]
 
 ## e2e: only the browser journeys
 e2e: $(VENV)/.installed-test browser

@@ -67,6 +67,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The Redis databases of this pass (see redis_url), chosen before any test module is imported."""
+    os.environ["FORUM_TEST_REDIS_FIRST"] = "7" if config.getoption("--database") == "postgres" else "12"
+
+
+def redis_url(purpose: int) -> str:
+    """A Redis database of the tests' own, emptied by the tests that use it: 0 rate limits, 1 chat between
+    processes, 2 the deployment behind nginx. The PostgreSQL pass uses other numbers than the SQLite
+    pass, so that `make test` can run both at once."""
+    return f"redis://127.0.0.1:6379/{int(os.environ.get('FORUM_TEST_REDIS_FIRST', '12')) + purpose}"
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {config.getoption('--database')}"
 

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 
 from forum.extensions import db
 from forum.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, redis_url
 
 
 def test_a_member_logs_in_and_reaches_the_home_page(client, make_user, login):
@@ -112,7 +112,7 @@ def test_repeated_failures_slow_down_whether_or_not_the_account_exists(client, m
     assert_login_slows_down(user, post_form)
 
 
-@pytest.mark.app_config(RATELIMIT_ENABLED=True, REDIS_URL="redis://127.0.0.1:6379/15")
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, REDIS_URL=redis_url(0))
 def test_with_redis_the_counters_live_in_redis(client, make_user, post_form):
     import redis
 
@@ -121,7 +121,7 @@ def test_with_redis_the_counters_live_in_redis(client, make_user, post_form):
     limiter.reset()
     user = make_user()
     assert_login_slows_down(user, post_form)
-    keys = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys("*")
+    keys = redis.Redis.from_url(redis_url(0)).keys("*")
     assert any(b"email:" in key for key in keys)
     limiter.reset()
 

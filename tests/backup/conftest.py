@@ -123,7 +123,7 @@ def postgres_admin():
         with engine.connect():
             pass
     except sa.exc.OperationalError:
-        pytest.skip(f"no PostgreSQL at {make_url(POSTGRES_URL).render_as_string(hide_password=True)}")
+        pytest.fail(f"no PostgreSQL at {make_url(POSTGRES_URL).render_as_string(hide_password=True)}")
     yield engine
     engine.dispose()
 

@@ -1,6 +1,5 @@
 """Two server processes sharing Redis: a message sent to one reaches a client of the other."""
 
-import os
 import subprocess
 import sys
 import time
@@ -10,9 +9,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.conftest import free_port, server_env
+from tests.conftest import free_port, redis_url, server_env
 
-REDIS_URL = os.environ.get("CHAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+REDIS_URL = redis_url(1)
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -23,7 +22,7 @@ def redis_db():
     try:
         client.flushdb()
     except redis.ConnectionError:
-        pytest.fail(f"no Redis at {REDIS_URL}: start one (redis-server --port 6379) or set CHAT_TEST_REDIS_URL")
+        pytest.fail(f"no Redis at {REDIS_URL}: start one (redis-server --port 6379)")
     yield REDIS_URL
     client.flushdb()
 

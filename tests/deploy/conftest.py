@@ -5,23 +5,25 @@ import redis
 import requests
 
 from deploy.loopback import NGINX, serve
-from tests.conftest import server_env
+from tests.conftest import redis_url, server_env
 
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = redis_url(2)
 # Only here, not in the guide: which instance answered (nginx's address of the upstream).
 BACKEND_HEADER = "X-Confreres-Backend"
 
 
 @pytest.fixture
 def stack(app, tmp_path):
-    """nginx on a free port of the loopback, two instances of the app on the test's database, Redis DB 12 emptied."""
+    """nginx on a free port of the loopback, two instances of the app on the test's database, a Redis database emptied.
+
+    A missing nginx or Redis fails the test: `make test` installs nginx, and CI runs Redis."""
     if not NGINX.exists():
-        pytest.skip(f"no nginx at {NGINX} (`make nginx` installs Debian's)")
+        pytest.fail(f"no nginx at {NGINX} (`make nginx` installs Debian's)")
     store = redis.Redis.from_url(REDIS_URL)
     try:
         store.flushdb()
     except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
+        pytest.fail(f"no Redis at {REDIS_URL}: start one (redis-server --port 6379)")
     env = server_env(app, REDIS_URL=REDIS_URL, PROXY_FIX="1")
     try:
         with serve(
