@@ -37,7 +37,7 @@ serve-prod: $(VENV)/.installed
 ## PostgreSQL too when FORUM_TEST_POSTGRES_URL is set
 test: $(VENV)/.installed-test browser nginx
 	@if [ -z "$$FORUM_TEST_POSTGRES_URL" ]; then exec $(BIN)/pytest; fi; \
-	echo "== Two passes at once: SQLite here, PostgreSQL ($$FORUM_TEST_POSTGRES_URL) into .pytest-postgres.log"; \
+	mkdir -p .pytest-tmp; echo "== Two passes at once: SQLite here, PostgreSQL ($$FORUM_TEST_POSTGRES_URL) into .pytest-postgres.log"; \
 	$(BIN)/pytest --database postgres --basetemp=.pytest-tmp/postgres > .pytest-postgres.log 2>&1 & postgres=$$!; \
 	$(BIN)/pytest --basetemp=.pytest-tmp/sqlite; sqlite=$$?; \
 	wait $$postgres; postgres_status=$$?; \
