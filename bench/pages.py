@@ -26,6 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from deploy.loopback import free_port  # noqa: E402
+
 PASSWORD = "mot de passe du banc d'essai"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 REQUEST_TIMEOUT = 30
@@ -51,13 +54,6 @@ def build(args: argparse.Namespace) -> tuple[str, list[int], float]:
     if not twenty:
         raise SystemExit("no case with exactly 20 replies: use more --replies")
     return counts["member_email"], twenty, elapsed
-
-
-def free_port() -> int:
-    """A port nobody listens on right now, on the loopback interface."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen:
@@ -194,7 +190,6 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="client threads for the HTTP runs")
     parser.add_argument("--time-limit", type=float, default=35, help="seconds at most per measured run")
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory(prefix="confreres-bench-") as instance:
         os.environ["FORUM_INSTANCE"] = instance
         email, twenty, elapsed = build(args)

@@ -3,7 +3,6 @@
 import itertools
 import os
 import re
-import socket
 import threading
 
 import pyotp
@@ -11,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from deploy.loopback import free_port
 from forum import create_app
 from forum.accounts.passwords import hash_password
 from forum.accounts.pseudonyms import pseudonym_key
@@ -23,13 +23,6 @@ from tests.databases import POSTGRES_URL_VARIABLE, PostgresDatabases, SqliteData
 PASSWORD = "correct horse battery staple"
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1}
 _sequence = itertools.count(1)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def server_env(app, **settings: str) -> dict:
