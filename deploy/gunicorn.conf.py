@@ -20,6 +20,10 @@ worker_class = "gthread"
 # Each open socket holds one thread of this pool for its whole life (README, "Why threading"): ~1,000
 # members online at once, plus room for page requests. The pool grows on demand up to this size.
 threads = int(os.environ.get("GUNICORN_THREADS", "1100"))
+# gthread stops accepting at this many open connections (gunicorn's default is 1,000, fewer than the pool:
+# the thousandth-and-first socket would hang unanswered, and idle keep-alive connections would be refused).
+# Above the pool by nginx's idle connections to this instance (16 per nginx worker) and some margin.
+worker_connections = threads + 100
 # The worker's heartbeat, not a limit on requests: sockets stay open for hours.
 timeout = 30
 # Open sockets never finish by themselves; on stop or restart they get this long, then the clients reconnect.

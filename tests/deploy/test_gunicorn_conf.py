@@ -39,6 +39,18 @@ def test_by_default_the_pool_holds_a_thousand_sockets_and_page_traffic(monkeypat
     assert settings(monkeypatch).threads >= 1100
 
 
+@pytest.mark.parametrize("threads", [None, "40", "3000"])
+def test_every_thread_of_the_pool_can_hold_a_connection_and_idle_ones_are_kept_alive(monkeypatch, threads):
+    """gthread accepts no more than worker_connections (1,000 unless set): with a larger pool, sockets
+    beyond it hang unanswered and gunicorn turns keep-alive off ("No keepalived connections can be handled")."""
+    if threads is None:
+        monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("GUNICORN_THREADS", threads)
+    cfg = settings(monkeypatch)
+    assert cfg.worker_connections >= cfg.threads + 16 * 2
+
+
 @pytest.mark.parametrize(
     ("path", "logged"),
     [
