@@ -112,6 +112,26 @@ def act(message_id: int, action: str):
     return redirect(url_for("chat.room", room=message.room.name))
 
 
+@bp.route("/chat/messages/<int:message_id>/edit", methods=["GET", "POST"])
+def edit(message_id: int):
+    """Correct one's own message; everyone in the room sees the new version, marked edited, at once."""
+    message = services.own_message(current_user, message_id)
+    form = MessageForm(data={"body": message.body_md})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            message = services.edit_message(current_user, message_id, form.body.data)
+        except Refused as refusal:
+            form.body.errors, status = [refusal.message], refusal.status
+        else:
+            socketio.emit("message", services.message_view(message), namespace=NAMESPACE, to=message.room.name)
+            return redirect(url_for("chat.room", room=message.room.name, _anchor=f"m{message.id}"))
+    elif form.is_submitted():
+        status = 400
+    title = rooms.room_title(current_user, message.room)
+    return render_template("chat/edit.html", form=form, message=message, title=title), status
+
+
 @bp.route("/chat/reports")
 def reports():
     """Reported messages for the moderators; direct messages appear here only because someone reported them."""

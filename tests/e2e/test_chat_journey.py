@@ -69,3 +69,21 @@ def test_two_members_exchange_direct_messages_live(new_context, live_server, cre
     claire.reload()
     expect(claire.locator("#chat-messages li.chat-message")).to_have_count(2)
     assert_accessible(claire)
+
+    # 5. Mehdi corrects his answer from its "Modifier" link; Claire sees the new version, marked edited, live.
+    mehdi.locator("#chat-messages li.chat-message", has_text="souffle fonctionnel").get_by_role(
+        "link", name="Modifier"
+    ).click()
+    expect(mehdi.locator("#body")).to_have_value(
+        "Oui : **souffle fonctionnel** probable s'il est doux et sans autre signe."
+    )
+    assert_accessible(mehdi)
+    mehdi.locator("#body").fill(
+        "Oui : **souffle fonctionnel** probable s'il est doux, sans irradiation ni autre signe."
+    )
+    mehdi.get_by_role("button", name="Enregistrer").click()
+    expect(mehdi).to_have_url(re.compile(r"/chat/rooms/dm:\d+#m\d+$"))
+    answer = claire.locator("#chat-messages li.chat-message", has_text="souffle fonctionnel")
+    expect(answer).to_contain_text("sans irradiation", timeout=5000)
+    expect(answer).to_contain_text("modifié")
+    expect(claire.locator("#chat-messages li.chat-message")).to_have_count(2)

@@ -70,7 +70,15 @@
       var body = document.createElement("div");
       body.className = "chat-body";
       body.innerHTML = message.body_html; // sanitized on the server (Markdown subset, no HTML)
-      item.append(body, actionForm(message));
+      item.append(body);
+      if (message.author_id === me) {
+        var edit = document.createElement("a");
+        edit.className = "chat-action chat-edit";
+        edit.href = "/chat/messages/" + message.id + "/edit";
+        edit.textContent = form.dataset.edit;
+        item.append(edit, " ");
+      }
+      item.append(actionForm(message));
     }
     return item;
   }
