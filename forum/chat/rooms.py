@@ -1,10 +1,13 @@
 """Chat rooms: names, who may join, direct conversations, the member's list and unread counts."""
 
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum.accounts.access import AccessDenied, require_member
 from forum.accounts.catalog import SPECIALTIES
+from forum.accounts.pseudonyms import pseudonym_key
 from forum.cases.services import visible_case
 from forum.errors import Refused
 from forum.extensions import db
@@ -96,6 +99,26 @@ def start_dm(user: User, other_ids: list[object]) -> ChatRoom:
     room.name = f"dm:{room.id}"
     db.session.commit()
     return room
+
+
+def colleagues_named(text: object) -> list[int]:
+    """The ids of the verified colleagues named in a list of pseudonyms (commas or new lines between them)."""
+    names = [name.strip().lstrip("@").strip() for name in re.split(r"[,;\n]", text if isinstance(text, str) else "")]
+    by_key = {pseudonym_key(name): name for name in names if name}
+    if not by_key:
+        raise Refused("bad_participants", _("Choose one or more colleagues to write to."), 422)
+    if len(by_key) + 1 > MAX_DM_PARTICIPANTS:
+        raise Refused("too_many", _("A conversation holds at most %(num)d members.", num=MAX_DM_PARTICIPANTS), 422)
+    found = dict(
+        db.session.execute(
+            select(User.pseudonym_key, User.id).where(User.pseudonym_key.in_(by_key), User.status == "verified")
+        ).all()
+    )
+    unknown = [name for key, name in by_key.items() if key not in found]
+    if unknown:
+        message = _("No verified colleague goes by: %(names)s.", names=", ".join(unknown))
+        raise Refused("unknown_colleague", message, 422)
+    return list(found.values())
 
 
 def _dm_with_exactly(user_ids: set[int]) -> ChatRoom | None:

@@ -82,11 +82,13 @@ def send(room: str):
 
 @bp.post("/chat/conversations")
 def start_conversation():
-    """Start (or find) a direct conversation with the colleagues whose ids the form carries."""
+    """Start (or find) a direct conversation with the colleagues the form names: ids, or typed pseudonyms."""
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("chat.index"))
     ids = [int(i) for i in request.form.getlist("user_id") if i.isascii() and i.isdigit() and len(i) < 19]
     try:
+        if "pseudonyms" in request.form:
+            ids = rooms.colleagues_named(request.form["pseudonyms"])
         chat_room = rooms.start_dm(current_user, ids)
     except Refused as refusal:
         flash(refusal.message, "error")
