@@ -5,6 +5,7 @@ import secrets
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy.exc import OperationalError
 
@@ -15,6 +16,7 @@ from forum.demo.generator import CommunityNotEmpty, build_community, community_i
 from forum.models import ROLES
 from forum.moderation.commands import import_directory_command
 from forum.search.commands import reindex_command
+from forum.terminal import in_terminal_language
 
 forum = AppGroup("forum", help="Set up and administer the community.")
 
@@ -27,16 +29,17 @@ def init_app(app: Flask) -> None:
 @forum.command("init")
 @click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Address the site answers on.")
 @with_appcontext
+@in_terminal_language
 def init_command(url: str) -> None:
     """Migrate the database and print the first-admin link while no admin exists."""
-    click.echo(f"Instance folder: {current_app.instance_path}")
+    click.echo(_("Instance folder: %(path)s", path=current_app.instance_path))
     upgrade()
-    click.echo("Database is up to date.")
+    click.echo(_("The database is up to date."))
     token = issue_setup_token()
     if token:
-        click.echo(f"\nNo admin yet. Create the first one (one-time link):\n  {url}/setup/{token}\n")
+        click.echo("\n" + _("No admin yet. Create the first one (one-time link):") + f"\n  {url}/setup/{token}\n")
     else:
-        click.echo("An admin exists: log in at " + url + "/login")
+        click.echo(_("An admin exists: log in at %(url)s", url=f"{url}/login"))
 
 
 @forum.command("create-user")
@@ -48,6 +51,7 @@ def init_command(url: str) -> None:
 @click.option("--profession", default="physician", show_default=True)
 @click.option("--specialty", default="general-practice", show_default=True)
 @with_appcontext
+@in_terminal_language
 def create_user_command(
     email: str, password: str, role: str, pseudonym: str, totp_secret: str | None, profession: str, specialty: str
 ) -> None:
@@ -59,7 +63,15 @@ def create_user_command(
     except FieldErrors as error:
         details = "; ".join(f"{field}: {message}" for field, message in error.fields.items())
         raise click.ClickException(details) from error
-    click.echo(f"Created {user.role} {user.pseudonym} <{user.email}> (id {user.id}).")
+    click.echo(
+        _(
+            "Created %(role)s %(pseudonym)s <%(email)s> (id %(id)d).",
+            role=user.role,
+            pseudonym=user.pseudonym,
+            email=user.email,
+            id=user.id,
+        )
+    )
 
 
 forum.add_command(import_directory_command)
@@ -74,18 +86,19 @@ forum.add_command(restore_command)
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same community.")
 @click.option("--password", default=None, help="Password of every demo account (default: a random one, printed).")
 @with_appcontext
+@in_terminal_language
 def seed_demo_command(members: int, cases: int, replies: int, seed: int, password: str | None) -> None:
     """Fill an empty database with a demo community of verified clinicians, cases and replies."""
     try:
         empty = community_is_empty()
     except OperationalError as error:
         raise click.ClickException(
-            "The database has no tables yet: run `flask --app wsgi forum init` first."
+            _("The database has no tables yet: run `flask --app wsgi forum init` first.")
         ) from error
     if not empty:
-        raise click.ClickException("The database already has cases or members: seed-demo only fills an empty one.")
+        raise click.ClickException(_("The database already has cases or members: seed-demo only fills an empty one."))
     if replies and not cases:
-        raise click.ClickException("Replies need at least one case (--cases).")
+        raise click.ClickException(_("Replies need at least one case (--cases)."))
     if password is not None:
         try:
             clean_password(password)
@@ -100,22 +113,36 @@ def seed_demo_command(members: int, cases: int, replies: int, seed: int, passwor
             shown[label] = done * 5 // total
             click.echo(f"  {label}: {done:,}/{total:,}")
 
-    click.echo(f"Building a demo community ({members} members, {cases} cases, {replies} replies, seed {seed})…")
+    click.echo(
+        _(
+            "Building a demo community (%(members)d members, %(cases)d cases, %(replies)d replies, seed %(seed)d)…",
+            members=members,
+            cases=cases,
+            replies=replies,
+            seed=seed,
+        )
+    )
     try:
         counts = build_community(members, cases, replies, seed=seed, password=password, progress=progress)
     except CommunityNotEmpty as error:
         raise click.ClickException(str(error)) from error
     click.echo(
-        f"Created {counts['members']} members, {counts['moderators']} moderator, {counts['cases']} cases "
-        f"({counts['solved']} solved, {counts['anonymous_cases']} anonymous, {counts['outcomes']} with an outcome), "
-        f"{counts['replies']} replies, {counts['helpful_votes']} helpful votes, {counts['tags']} tags."
+        _(
+            "Created %(members)d members, %(moderators)d moderator, %(cases)d cases (%(solved)d solved, "
+            "%(anonymous_cases)d anonymous, %(outcomes)d with an outcome), %(replies)d replies, "
+            "%(helpful_votes)d helpful votes, %(tags)d tags.",
+            **{key: value for key, value in counts.items() if isinstance(value, int)},
+        )
     )
     # The demo rows were written in bulk, not through the services: index them in one go.
     click.get_current_context().invoke(reindex_command, procs=2)
-    click.echo("\nLog in (every demo account has the same password):")
-    click.echo(f"  member:    {counts['member_email']}")
+    click.echo("\n" + _("Log in (every demo account has the same password):"))
+    click.echo("  " + _("member: %(email)s", email=counts["member_email"]))
     click.echo(
-        f"  moderator: {counts['moderator_email']} (sets up two-factor authentication on the first visit "
-        "to the moderation pages)"
+        "  "
+        + _(
+            "moderator: %(email)s (sets up two-factor authentication on the first visit to the moderation pages)",
+            email=counts["moderator_email"],
+        )
     )
-    click.echo(f"  password:  {password}")
+    click.echo("  " + _("password: %(password)s", password=password))

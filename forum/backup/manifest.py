@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
+from flask_babel import gettext as _
+
 FORMAT = "confreres-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -78,28 +80,41 @@ def sync(path: Path) -> None:
 def read_manifest(folder: Path) -> dict:
     """The manifest of a backup folder, refusing anything that is not a backup this version can read."""
     if not folder.is_dir():
-        raise BackupError(f"{folder} does not exist or is not a folder.")
+        raise BackupError(_("%(folder)s does not exist or is not a folder.", folder=folder))
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
     except FileNotFoundError as error:
-        raise BackupError(f"{folder} is not a Confrères backup: it has no {MANIFEST}.") from error
+        raise BackupError(
+            _("%(folder)s is not a Confrères backup: it has no %(manifest)s.", folder=folder, manifest=MANIFEST)
+        ) from error
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BackupError(f"{folder / MANIFEST} is unreadable: the backup is damaged.") from error
+        raise BackupError(_("%(file)s is unreadable: the backup is damaged.", file=folder / MANIFEST)) from error
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"{folder} is not a Confrères backup (its {MANIFEST} is of another kind).")
+        raise BackupError(
+            _(
+                "%(folder)s is not a Confrères backup (its %(manifest)s is of another kind).",
+                folder=folder,
+                manifest=MANIFEST,
+            )
+        )
     version = manifest.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise BackupError(
-            f"{folder} was written in backup format {version!r}; this version of Confrères reads up to "
-            f"{FORMAT_VERSION}. Restore it with the version that made it, or a newer one."
+            _(
+                "%(folder)s was written in backup format %(version)s; this version of Confrères reads up to "
+                "%(supported)d. Restore it with the version that made it, or a newer one.",
+                folder=folder,
+                version=repr(version),
+                supported=FORMAT_VERSION,
+            )
         )
     database, files = manifest.get("database"), manifest.get("files")
     if not isinstance(database, dict) or database.get("kind") not in DATABASE_FILES or not isinstance(files, list):
-        raise BackupError(f"{folder / MANIFEST} is incomplete: the backup is damaged.")
+        raise BackupError(_("%(file)s is incomplete: the backup is damaged.", file=folder / MANIFEST))
     for entry in files:
         check_entry(folder, entry)
     if DATABASE_FILES[database["kind"]] not in {entry["path"] for entry in files}:
-        raise BackupError(f"{folder / MANIFEST} lists no database file: the backup is damaged.")
+        raise BackupError(_("%(file)s lists no database file: the backup is damaged.", file=folder / MANIFEST))
     return manifest
 
 
@@ -109,9 +124,11 @@ def check_entry(folder: Path, entry: object) -> None:
     parts = PurePosixPath(path).parts if isinstance(path, str) else ()
     inside = (len(parts) >= 2 and parts[0] == UPLOADS) or path in DATABASE_FILES.values()
     if not inside or path.startswith("/") or any(part in ("..", ".", "") for part in parts) or "\\" in path:
-        raise BackupError(f"{folder / MANIFEST} lists a file outside the backup ({path!r}): refused.")
+        raise BackupError(
+            _("%(file)s lists a file outside the backup (%(path)s): refused.", file=folder / MANIFEST, path=repr(path))
+        )
     if not isinstance(entry.get("size"), int) or not isinstance(entry.get("sha256"), str):
-        raise BackupError(f"{folder / MANIFEST} is incomplete: the backup is damaged.")
+        raise BackupError(_("%(file)s is incomplete: the backup is damaged.", file=folder / MANIFEST))
 
 
 def verify_files(folder: Path, manifest: dict, progress: Progress | None = None) -> None:
@@ -122,9 +139,9 @@ def verify_files(folder: Path, manifest: dict, progress: Progress | None = None)
     for entry in files:
         path = folder / entry["path"]
         if not path.is_file():
-            raise BackupError(f"The backup is incomplete: {entry['path']} is missing.")
+            raise BackupError(_("The backup is incomplete: %(path)s is missing.", path=entry["path"]))
         if path.stat().st_size != entry["size"] or sha256_of(path) != entry["sha256"]:
-            raise BackupError(f"The backup is damaged: {entry['path']} does not match its checksum.")
+            raise BackupError(_("The backup is damaged: %(path)s does not match its checksum.", path=entry["path"]))
         done += entry["size"]
         if progress:
             progress(done, total)

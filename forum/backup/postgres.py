@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import URL, Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
@@ -79,7 +80,7 @@ def tool_path(tool: str) -> str:
     """Where a PostgreSQL client tool is installed."""
     path = shutil.which(tool)
     if path is None:
-        raise BackupError(f"{tool} is not installed or not on the PATH: {TOOLS_HINT}.")
+        raise BackupError(_("%(tool)s is not installed or not on the PATH: %(hint)s.", tool=tool, hint=TOOLS_HINT))
     return path
 
 
@@ -89,7 +90,7 @@ def run_tool(tool: str, args: list[str], url: URL, database: bool = True) -> str
     command = [tool_path(tool), *args] + ([f"--dbname={conninfo}"] if database else [])
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        raise BackupError(f"{tool} failed: {done.stderr.strip()}")
+        raise BackupError(_("%(tool)s failed: %(said)s", tool=tool, said=done.stderr.strip()))
     return done.stdout
 
 
@@ -99,17 +100,17 @@ def identifier(name: str) -> str:
 
 
 @contextmanager
-def connect(engine: Engine, doing: str = "The database refused") -> Iterator[Connection]:
+def connect(engine: Engine) -> Iterator[Connection]:
     """A connection in a transaction; a database error becomes a clear BackupError (no password in it)."""
     try:
         connection = engine.connect()
     except DBAPIError as error:
-        raise BackupError(f"Cannot reach the database: {reason(error)}") from error
+        raise BackupError(_("Cannot reach the database: %(reason)s", reason=reason(error))) from error
     try:
         with connection, connection.begin():
             yield connection
     except DBAPIError as error:
-        raise BackupError(f"{doing}: {reason(error)}") from error
+        raise BackupError(_("The database refused: %(reason)s", reason=reason(error))) from error
 
 
 def reason(error: DBAPIError) -> str:
@@ -130,7 +131,7 @@ def configured_schema(connection: Connection) -> str:
             if not schema_exists(connection, name):
                 continue
         return name
-    raise BackupError("The database connection has an empty search_path: say which schema the site uses.")
+    raise BackupError(_("The database connection has an empty search_path: say which schema the site uses."))
 
 
 def extensions_used(connection: Connection, schema: str) -> list[str]:
@@ -155,7 +156,9 @@ def dump(engine: Engine, target: Path) -> dict:
     with connect(engine) as connection:
         schema = configured_schema(connection)
         if not schema_exists(connection, schema):
-            raise BackupError(f"The schema {schema!r} of the search_path does not exist: nothing to back up.")
+            raise BackupError(
+                _("The schema %(schema)s of the search_path does not exist: nothing to back up.", schema=repr(schema))
+            )
         revision, extensions = revision_of(connection), extensions_used(connection, schema)
     # Double quotes make a pattern literal (upper case, dots, stars). The extensions let the dump restore
     # onto a database that does not have them yet; a restore skips those that exist.
@@ -176,9 +179,13 @@ def restore(engine: Engine, source: Path, backup_schema: str) -> None:
         target = configured_schema(connection)
         if backup_schema != target and schema_exists(connection, backup_schema):
             raise BackupError(
-                f"The backup holds schema {backup_schema!r}, which exists in this database beside the one the site "
-                f"uses ({target!r}); the restore would write into it. Restore into another database, or rename "
-                f"{backup_schema!r} first."
+                _(
+                    "The backup holds schema %(schema)s, which exists in this database beside the one the site "
+                    "uses (%(target)s); the restore would write into it. Restore into another database, or rename "
+                    "%(schema)s first.",
+                    schema=repr(backup_schema),
+                    target=repr(target),
+                )
             )
         if schema_exists(connection, target):
             before = list(connection.scalars(text(EMPTY_SCHEMA), {"schema": target}))
@@ -230,7 +237,7 @@ def run_in_one_transaction(url: URL, before: list[str], source: Path, listing: P
         script_errors.seek(0)
         said = (psql_errors.read() or script_errors.read()).decode(errors="replace").strip()
     if psql.returncode != 0 or not complete:
-        raise BackupError(f"The restore failed and was undone, the current data is untouched: {said}")
+        raise BackupError(_("The restore failed and was undone, the current data is untouched: %(said)s", said=said))
 
 
 def schema_exists(connection: Connection, name: str) -> bool:

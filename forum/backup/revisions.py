@@ -3,6 +3,7 @@
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Connection
 
 from forum.backup.manifest import BackupError
@@ -27,7 +28,12 @@ def needs_upgrade(revision: str | None) -> bool:
     head = script.get_current_head()
     if revision not in {known.revision for known in script.walk_revisions()}:
         raise BackupError(
-            f"This backup comes from a newer version of Confrères: its database is at schema revision {revision}, "
-            f"which this installation does not know (its latest is {head}). Upgrade Confrères, then restore again."
+            _(
+                "This backup comes from a newer version of Confrères: its database is at schema revision "
+                "%(revision)s, which this installation does not know (its latest is %(head)s). Upgrade Confrères, "
+                "then restore again.",
+                revision=revision,
+                head=head,
+            )
         )
     return revision != head

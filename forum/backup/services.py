@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_migrate import upgrade
 
 from forum.backup import postgres, sqlite
@@ -33,7 +34,7 @@ def database_kind() -> str:
     """The kind of database the site is configured with: "sqlite" or "postgresql"."""
     kind = db.engine.url.get_backend_name()
     if kind not in KINDS:
-        raise BackupError(f"Backups support SQLite and PostgreSQL, not {kind}.")
+        raise BackupError(_("Backups support SQLite and PostgreSQL, not %(kind)s.", kind=kind))
     return kind
 
 
@@ -50,9 +51,14 @@ def create_backup(target: Path, progress: Progress | None = None) -> dict:
     """
     target = target.absolute()
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise BackupError(f"{target} already exists and is not empty: back up into a new folder.")
+        raise BackupError(_("%(folder)s already exists and is not empty: back up into a new folder.", folder=target))
     if target.is_relative_to(upload_folder().absolute()):
-        raise BackupError(f"{target} is inside the upload folder, which the backup copies: choose a folder outside.")
+        raise BackupError(
+            _(
+                "%(folder)s is inside the upload folder, which the backup copies: choose a folder outside.",
+                folder=target,
+            )
+        )
     kind = database_kind()
     target.parent.mkdir(parents=True, exist_ok=True)
     # mkdtemp makes the folder readable by its owner only: a backup holds every member's personal data.
@@ -113,11 +119,17 @@ def check_backup(folder: Path, progress: Progress | None = None) -> dict:
     backup_kind, kind = manifest["database"]["kind"], database_kind()
     if backup_kind != kind:
         raise BackupError(
-            f"This backup holds a {KINDS[backup_kind]} database and this site is configured for {KINDS[kind]}: "
-            "restore it onto the same kind of database."
+            _(
+                "This backup holds a %(backup)s database and this site is configured for %(site)s: "
+                "restore it onto the same kind of database.",
+                backup=KINDS[backup_kind],
+                site=KINDS[kind],
+            )
         )
     if backup_kind == "postgresql" and not isinstance(manifest["database"].get("schema"), str):
-        raise BackupError(f"{folder} does not say which PostgreSQL schema it holds: the backup is damaged.")
+        raise BackupError(
+            _("%(folder)s does not say which PostgreSQL schema it holds: the backup is damaged.", folder=folder)
+        )
     needs_upgrade(manifest["database"].get("revision"))
     verify_files(folder, manifest, (lambda done, total: progress("checking", done, total)) if progress else None)
     return manifest

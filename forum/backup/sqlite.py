@@ -3,6 +3,7 @@
 import sqlite3
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import URL, create_engine
 from sqlalchemy.pool import NullPool
 
@@ -16,7 +17,7 @@ BUSY_SECONDS = 30
 def database_file(url: URL) -> Path:
     """The file of a SQLite database address; an in-memory database has none to back up."""
     if not url.database or url.database == ":memory:" or url.query.get("mode") == "memory":
-        raise BackupError("An in-memory SQLite database cannot be backed up or restored.")
+        raise BackupError(_("An in-memory SQLite database cannot be backed up or restored."))
     return Path(url.database)
 
 
@@ -24,7 +25,7 @@ def dump(url: URL, target: Path) -> dict:
     """Copy the live database into `target`, a self-contained file that passes SQLite's integrity check."""
     source_path = database_file(url)
     if not source_path.is_file():
-        raise BackupError(f"The SQLite database {source_path} does not exist: nothing to back up.")
+        raise BackupError(_("The SQLite database %(file)s does not exist: nothing to back up.", file=source_path))
     try:
         source = sqlite3.connect(source_path, timeout=BUSY_SECONDS)
         copy = sqlite3.connect(target)
@@ -39,10 +40,16 @@ def dump(url: URL, target: Path) -> dict:
             copy.close()
             source.close()
     except sqlite3.Error as error:
-        raise BackupError(f"Cannot copy the SQLite database {source_path}: {error}.") from error
+        raise BackupError(
+            _("Cannot copy the SQLite database %(file)s: %(error)s.", file=source_path, error=error)
+        ) from error
     if check != "ok":
         raise BackupError(
-            f"The copy of {source_path} fails SQLite's integrity check ({check}): the database is damaged."
+            _(
+                "The copy of %(file)s fails SQLite's integrity check (%(check)s): the database is damaged.",
+                file=source_path,
+                check=check,
+            )
         )
     engine = create_engine(f"sqlite:///{target}", poolclass=NullPool)
     try:
@@ -65,4 +72,6 @@ def restore(url: URL, source: Path) -> None:
             target.close()
             backup.close()
     except sqlite3.Error as error:
-        raise BackupError(f"Cannot write the SQLite database {target_path}: {error}.") from error
+        raise BackupError(
+            _("Cannot write the SQLite database %(file)s: %(error)s.", file=target_path, error=error)
+        ) from error

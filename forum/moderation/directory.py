@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import Insert, Table, delete, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -112,7 +113,9 @@ def find_columns(header: str) -> Layout:
     positions = {key: found.get(header_key(label)) for key, label in wanted.items()}
     missing = [f"'{label}'" for key, label in REQUIRED_COLUMNS.items() if positions[key] is None]
     if missing:
-        raise DirectoryFormatError(f"Not an RPPS activity extract: missing required column(s) {', '.join(missing)}.")
+        raise DirectoryFormatError(
+            _("Not an RPPS activity extract: missing required column(s) %(columns)s.", columns=", ".join(missing))
+        )
     return Layout(positions, len(names))
 
 
@@ -158,7 +161,7 @@ class ExtractReader:
         self.bytes_read = self._reported = self.lines = self.rejected = 0
         first = next(self._raw_lines(), b"")
         if not first or first.startswith(b"PK\x03\x04"):
-            raise DirectoryFormatError("Empty or not a text file: import the .txt of the archive.")
+            raise DirectoryFormatError(_("Empty or not a text file: import the .txt of the archive."))
         self.layout = find_columns(_decode(first.removeprefix(b"\xef\xbb\xbf")))
 
     def __iter__(self) -> Iterator[ParsedEntry]:
@@ -239,8 +242,12 @@ def replace_directory(
             entries = db.session.scalar(select(func.count()).select_from(table))
             if not force and previous and previous.entries >= TRUNCATION_GUARD_MIN and entries < previous.entries // 2:
                 raise DirectoryFormatError(
-                    f"this file holds {entries} professionals, the previous import {previous.entries}: "
-                    "it looks truncated. Nothing was changed; use --force to import it anyway."
+                    _(
+                        "This file holds %(entries)d professionals, the previous import %(previous)d: it looks "
+                        "truncated. Nothing was changed; use --force to import it anyway.",
+                        entries=entries,
+                        previous=previous.entries,
+                    )
                 )
             record = DirectoryImport(
                 source_name=Path(path).name[:255], lines=reader.lines, entries=entries, rejected_lines=reader.rejected

@@ -341,7 +341,7 @@ def test_cli_imports_and_prints_a_summary(app, runner, extract, make_user):
     result = runner.invoke(import_directory_command, [str(path)])
     assert result.exit_code == 0, result.output
     assert "3 lines read, 1 entries, 1 rejected lines" in result.output
-    assert "1 verified member(s) put back in the verification queue" in result.output
+    assert "1 verified member put back in the verification queue" in result.output
     assert len(reopened(member)) == 1
 
 
