@@ -16,6 +16,7 @@ from forum.models.chat import MAX_DM_PARTICIPANTS
 
 MAX_ROOM_NAME = 60
 MAX_ID = 2**63 - 1
+MAX_PSEUDONYM = User.pseudonym_key.type.length
 
 
 def no_such_room() -> Refused:
@@ -109,9 +110,12 @@ def colleagues_named(text: object) -> list[int]:
         raise Refused("bad_participants", _("Choose one or more colleagues to write to."), 422)
     if len(by_key) + 1 > MAX_DM_PARTICIPANTS:
         raise Refused("too_many", _("A conversation holds at most %(num)d members.", num=MAX_DM_PARTICIPANTS), 422)
+    # A name no pseudonym could have (control characters such as NUL, which PostgreSQL refuses in a query,
+    # or longer than the column) is simply unknown.
+    possible = [key for key in by_key if key.isprintable() and len(key) <= MAX_PSEUDONYM]
     found = dict(
         db.session.execute(
-            select(User.pseudonym_key, User.id).where(User.pseudonym_key.in_(by_key), User.status == "verified")
+            select(User.pseudonym_key, User.id).where(User.pseudonym_key.in_(possible), User.status == "verified")
         ).all()
     )
     unknown = [name for key, name in by_key.items() if key not in found]

@@ -1,7 +1,7 @@
 """Small private groups: started from the chat page by pseudonyms, or from a case with several of its colleagues."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -99,6 +99,8 @@ def test_any_way_of_typing_the_pseudonyms_finds_exactly_those_colleagues(app, ma
     assert sorted(rooms.colleagues_named(typed)) == sorted(m.id for m in chosen)
 
 
+@example(text="\x00")  # PostgreSQL refuses NUL in a query: it must be a refusal, not a 500
+@example(text="x" * 41)
 @given(text=st.one_of(st.none(), st.integers(), st.text(max_size=200)))
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_naming_nobody_known_gets_a_clear_refusal(app, text):
