@@ -25,12 +25,10 @@ import hashlib
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -39,7 +37,7 @@ import socketio
 STAMP = re.compile(r"t (\d+\.\d+)")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from deploy.loopback import free_port  # noqa: E402
+from deploy.loopback import free_port, start, stop, wait_until_answering  # noqa: E402
 
 
 def make_members(instance: Path, count: int) -> list[str]:
@@ -106,16 +104,9 @@ def start_server(instance: Path, port: int, kind: str, clients: int) -> subproce
             str(port),
             "--no-reload",
         ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
+    server = start(command, env, instance.parent / "server.log")
+    wait_until_answering(f"http://127.0.0.1:{port}/", server, instance.parent / "server.log", timeout=30)
+    return server
 
 
 def worker_pid(pid: int) -> int:
@@ -302,12 +293,8 @@ def main() -> None:
                 print(f"fan-out: one room of {args.fanout} members")
                 asyncio.run(asyncio.wait_for(fanout(url, tokens[-args.fanout :], 20), timeout=120))
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:  # a thousand disconnections still being handled: no need to wait
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=20)
+            # A thousand disconnections may still be in hand after 20 s: then the process group is killed.
+            stop(server, timeout=20)
 
 
 if __name__ == "__main__":

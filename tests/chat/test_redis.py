@@ -2,17 +2,15 @@
 
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import redis
 
+from deploy.loopback import start, stop, wait_until_answering
 from tests.conftest import free_port, redis_url, server_env
 
 REDIS_URL = redis_url(1)
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -33,21 +31,7 @@ def start_server(app, url: str, log: Path) -> tuple[subprocess.Popen, str]:
     env = server_env(app, REDIS_URL=url, RATELIMIT_ENABLED="false")
     flask = str(Path(sys.executable).parent / "flask")
     command = [flask, "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"]
-    output = log.open("w")
-    server = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=output, stderr=subprocess.STDOUT)
-    return server, f"http://127.0.0.1:{port}"
-
-
-def wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert server.poll() is None, log.read_text()
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(log.read_text())
+    return start(command, env, log), f"http://127.0.0.1:{port}"
 
 
 def test_a_message_crosses_between_two_processes(app, make_user, bearer, recorder, redis_db, tmp_path):
@@ -56,7 +40,7 @@ def test_a_message_crosses_between_two_processes(app, make_user, bearer, recorde
     servers = [start_server(app, redis_db, tmp_path / f"server{i}.log") for i in range(2)]
     try:
         for i, (server, base) in enumerate(servers):
-            wait_until_up(base, server, tmp_path / f"server{i}.log")
+            wait_until_answering(base + "/", server, tmp_path / f"server{i}.log", timeout=20)
         on_a, on_b = recorder(), recorder()
         on_a.connect(servers[0][1], token=tokens[0])
         on_b.connect(servers[1][1], token=tokens[1])
@@ -69,5 +53,4 @@ def test_a_message_crosses_between_two_processes(app, make_user, bearer, recorde
         assert answer in [m["id"] for m in on_a.wait_for(2)]
     finally:
         for server, _base in servers:
-            server.terminate()
-            server.wait(timeout=10)
+            stop(server, timeout=10)

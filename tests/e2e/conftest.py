@@ -4,9 +4,6 @@ import email
 import os
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -15,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, WebError, sync_playwright
 
+from deploy.loopback import start, stop, wait_until_answering
 from tests.conftest import free_port
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -102,35 +100,6 @@ def flask_cli(env: dict, *args: str) -> None:
         pytest.fail(f"`flask {' '.join(args[:2])}` failed:\n{done.stdout}\n{done.stderr}")
 
 
-def wait_until_answering(url: str, server: subprocess.Popen, log: Path) -> None:
-    """Poll the home page until the server answers; fail with its log if it dies or hangs."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if server.poll() is not None:
-            pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"the server did not answer within {STARTUP_TIMEOUT}s:\n{log.read_text()}")
-        time.sleep(0.1)
-
-
-def stop(server: subprocess.Popen) -> None:
-    """Terminate the server's process group, killing it if it does not stop in time."""
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, 15)
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, 9)
-        server.wait(timeout=10)
-
-
 def create_user(env: dict, role: str, email: str, password: str, pseudonym: str, *options: str) -> None:
     """`forum create-user` on the live server's instance: a verified account of that role."""
     flask_cli(
@@ -177,17 +146,9 @@ def serve(instance: Path, database: str | None):
     totp = ("--totp-secret", moderator.totp_secret)
     create_user(env, "moderator", moderator.email, moderator.password, moderator.pseudonym, *totp)
     log = instance / "server.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [*FLASK, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
-            cwd=PROJECT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    server = start([*FLASK, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"], env, log)
     try:
-        wait_until_answering(url, server, log)
+        wait_until_answering(url + "/", server, log, timeout=STARTUP_TIMEOUT)
         yield LiveServer(url=url, instance=instance, moderator=moderator, database=database)
     finally:
         stop(server)
